@@ -13,6 +13,7 @@ PY     := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 STAMP  := $(VENV)/.gdl-teach-installed
 PORT   ?= 8888
+LAB_ARGS ?=
 PYTEST_ARGS ?=
 
 .PHONY: setup lab test test-package test-notebooks bench strip doctor browser-deps clean
@@ -28,7 +29,7 @@ $(STAMP): pyproject.toml | $(PY)
 setup: $(STAMP)
 
 lab: setup
-	$(VENV)/bin/gdl-teach lab --folder notebooks --port $(PORT)
+	$(VENV)/bin/gdl-teach lab --folder notebooks --port $(PORT) $(LAB_ARGS)
 
 doctor: setup
 	$(VENV)/bin/gdl-teach doctor

@@ -1,7 +1,12 @@
-"""The ``gdl-teach`` command: doctor, lab, bench, strip, sync-colab, student."""
+"""The ``gdl-teach`` command: doctor, lab, bench, strip, sync-colab, student.
+
+``gdl-teach lab`` passes options it does not know on to JupyterLab, e.g.
+``gdl-teach lab --no-browser --IdentityProvider.token=secret``.
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -41,7 +46,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
         cmd.append(f"--ServerApp.port={args.port}")
     if args.no_browser:
         cmd.append("--no-browser")
-    return subprocess.call(cmd + list(args.extra))
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI run as root
+    return subprocess.call(cmd + list(args.extra))  # other options go to jupyter lab
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -101,7 +108,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folder", default="notebooks")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--no-browser", action="store_true")
-    p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
     p.set_defaults(fn=cmd_lab)
     p = sub.add_parser("bench", help="run lessons, print wall time and peak memory")
     p.add_argument("paths", nargs="*")
@@ -123,7 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     return int(args.fn(args))
 
 

@@ -18,6 +18,9 @@ BRANCH = "main"
 # networkx, matplotlib, plotly, ipywidgets and tqdm; installing the kit with
 # --no-deps and then only these keeps Colab's own torch build (with CUDA).
 COLAB_MISSING = ["torch-geometric", "rdkit", "datamol", "eon"]
+COLAB_PROVIDED = ["torch", "numpy", "scipy", "pandas", "scikit-learn", "networkx", "matplotlib", "plotly",
+                  "ipywidgets", "tqdm", "pygments"]
+COLAB_NOT_NEEDED = ["jupyterlab", "nbval"]  # Colab is its own notebook front end; tests run elsewhere
 
 
 def source() -> tuple[str, str]:
@@ -78,8 +81,8 @@ def sync_notebooks(folder: str | Path = "notebooks") -> list[str]:
     changed = []
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        badge = nbformat.v4.new_markdown_cell(badge_markdown(path.name))
-        install = nbformat.v4.new_code_cell(install_cell_source())
+        badge = nbformat.v4.new_markdown_cell(badge_markdown(path.name), id="colab-badge")
+        install = nbformat.v4.new_code_cell(install_cell_source(), id="colab-install")
         install.metadata["tags"] = ["colab-install"]
         cells = list(nb.cells)
         if cells and cells[0].cell_type == "markdown" and "colab-badge" in cells[0].source:
@@ -88,10 +91,7 @@ def sync_notebooks(folder: str | Path = "notebooks") -> list[str]:
             cells = cells[1:]
         new_cells = [badge, install] + cells
         if [c.source for c in new_cells] != [c.source for c in nb.cells]:
-            for c in (badge, install):
-                c.pop("id", None)
             nb.cells = new_cells
-            nbformat.validator.normalize(nb)
             nbformat.write(nb, path)
             changed.append(path.name)
     return changed

@@ -38,6 +38,20 @@ def default_step(model: nn.Module, batch: Any, split: str) -> tuple[torch.Tensor
     return pred, target
 
 
+def feature_step(model: nn.Module, batch: Any, split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """Like :func:`default_step` but the model sees only ``batch.x``: ``pred = model(batch.x)``.
+
+    The step of Euclidean baselines such as :class:`gdl_teach.models.baselines.MLP`,
+    which ignore the edges. ``x``: (N, F) -> pred: (N, C).
+    """
+    pred = model(batch.x)
+    target = batch.y
+    mask = getattr(batch, f"{split}_mask", None)
+    if mask is not None:
+        pred, target = pred[mask], target[mask]
+    return pred, target
+
+
 @dataclass
 class History:
     """What :func:`fit` measured, one entry per epoch."""
