@@ -16,7 +16,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test test-package test-notebooks bench strip doctor browser-deps clean
+.PHONY: setup lab test test-package test-notebooks test-browser bench strip doctor browser-deps student clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ test-package: setup
 
 test-notebooks: setup
 	scripts/offline $(PY) -m pytest notebooks --nbval-lax --nbval-cell-timeout=300 $(PYTEST_ARGS)
+
+test-browser: setup browser-deps
+	scripts/offline $(PY) -m pytest tests/test_browser.py -rP $(PYTEST_ARGS)
+
+student: setup
+	$(VENV)/bin/gdl-teach student notebooks --out student
 
 bench: setup
 	$(VENV)/bin/gdl-teach bench notebooks

@@ -38,12 +38,16 @@ class Explorer(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        """Redraw with the current control values."""
-        fig, result = self.draw(**self.values())
-        self.last_figure, self.last_result = fig, result
-        self.draw_count += 1
+        """Redraw with the current control values.
+
+        ``draw`` runs inside the Output area, so an error while drawing shows
+        its traceback in the widget, where the learner looks, not in a log.
+        """
         with self.out:
             clear_output(wait=True)
+            fig, result = self.draw(**self.values())
+            self.last_figure, self.last_result = fig, result
+            self.draw_count += 1
             display(fig)
             if result is not None and hasattr(result, "_repr_html_"):
                 display(result)
