@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+from gdl_teach.bench import notebook_client
 from gdl_teach.editions import STUB_MARKER, stub_solution, student_notebook, write_student_editions
 from tests.conftest import NOTEBOOKS, ROOT
 
@@ -47,9 +47,7 @@ def test_student_edition_stubs_fail_their_checks_with_a_hint(path, tmp_path) -> 
     instructor = nbformat.read(path, as_version=4)
     assert student_notebook(instructor).cells[0].source == instructor.cells[0].source
 
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
-    client.execute()
+    notebook_client(nb, ROOT / "notebooks", timeout=300, allow_errors=True).execute()
     failed = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"
               and any(o.output_type == "error" for o in c.outputs)]
     not_checks = [(i, [o.ename for o in c.outputs if o.output_type == "error"]) for i, c in failed
