@@ -6,12 +6,13 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 
-def run_notebook(path: str | Path, timeout: int = 600) -> dict[str, float | str]:
+def run_notebook(path: str | Path, timeout: int = 600, cold: bool = True) -> dict[str, float | str]:
     """Execute one notebook in a fresh kernel; return its wall time and peak memory.
 
     Runs in a child process so that ``RUSAGE_CHILDREN`` after the kernel exits
@@ -20,6 +21,8 @@ def run_notebook(path: str | Path, timeout: int = 600) -> dict[str, float | str]
     Args:
         path: the notebook file.
         timeout: seconds allowed per cell.
+        cold: run with an empty cache folder, as a learner's first run does
+            (generated data is rebuilt); ``False`` uses the normal cache.
 
     Returns:
         ``{"notebook", "seconds", "peak_mib", "status"}``.
@@ -27,10 +30,14 @@ def run_notebook(path: str | Path, timeout: int = 600) -> dict[str, float | str]
     path = Path(path)
     if not path.is_file() or path.suffix != ".ipynb":
         raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
-    proc = subprocess.run(
-        [sys.executable, "-m", "gdl_teach.bench", str(path), str(timeout)],
-        capture_output=True, text=True, check=False,
-    )
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="gdl-teach-bench-") as empty_cache:
+        if cold:
+            env["GDL_TEACH_CACHE"] = empty_cache
+        proc = subprocess.run(
+            [sys.executable, "-m", "gdl_teach.bench", str(path.resolve()), str(timeout)],
+            capture_output=True, text=True, check=False, env=env,
+        )
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         return {"notebook": path.name, "seconds": float("nan"), "peak_mib": float("nan"),

@@ -57,7 +57,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     rows = []
     for nb in _notebooks(args.paths):
         print(f"running {nb.name} ...", flush=True)
-        rows.append(run_notebook(nb, timeout=args.timeout))
+        rows.append(run_notebook(nb, timeout=args.timeout, cold=not args.warm))
     print(format_table(rows, budget_s=args.budget_s, budget_mib=args.budget_mib))
     return 0 if all(r["status"] == "ok" for r in rows) else 1
 
@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="run lessons, print wall time and peak memory")
     p.add_argument("paths", nargs="*")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    p.add_argument("--warm", action="store_true", help="reuse the cache (default: empty cache, a first run)")
     p.add_argument("--budget-s", type=float, default=90)
     p.add_argument("--budget-mib", type=float, default=2048)
     p.set_defaults(fn=cmd_bench)
