@@ -45,7 +45,7 @@ browser-deps:
 # with outbound network cut (scripts/offline). pytest exits non-zero when no
 # test ran (exit 5), so an empty run fails too.
 test: setup browser-deps
-	scripts/offline $(PY) -m pytest tests notebooks --nbval-lax --nbval-cell-timeout=300 -p no:cacheprovider $(PYTEST_ARGS)
+	scripts/offline $(PY) -m pytest tests notebooks --nbval-lax --nbval-cell-timeout=300 -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
 test-package: setup
 	scripts/offline $(PY) -m pytest tests $(PYTEST_ARGS)
