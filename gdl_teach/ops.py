@@ -50,6 +50,7 @@ from typing import Any, Iterator
 
 import torch
 
+from gdl_teach.utils import torch_threads
 from gdl_teach.validate import check_batch, check_choice, check_float, check_int, check_tensor
 
 try:  # the compiled backend PyG itself uses; optional
@@ -310,16 +311,8 @@ def _search_context(x: torch.Tensor) -> Iterator[None]:
     The results are indices, so no gradient flows through them (as in PyG);
     inputs that require grad (k-NN on learned features, as in DGCNN) work.
     """
-    n = torch.get_num_threads()
-    limit = CPU_THREADS is not None and x.device.type == "cpu" and n > CPU_THREADS
-    if limit:
-        torch.set_num_threads(CPU_THREADS)
-    try:
-        with torch.no_grad():
-            yield
-    finally:
-        if limit:
-            torch.set_num_threads(n)
+    with torch_threads(CPU_THREADS if x.device.type == "cpu" else None), torch.no_grad():
+        yield
 
 
 def _check_points(name: str, x: Any) -> torch.Tensor:

@@ -36,30 +36,38 @@ def random_rotation(dim: int = 3, generator: torch.Generator | None = None) -> t
     return q.float()
 
 
-def rotation_matrix(angles: tuple[float, ...] | float, degrees: bool = True) -> torch.Tensor:
+def rotation_matrix(angles: tuple[float, ...] | float, degrees: bool = True,
+                    dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """Rotation from angles: one angle gives a 2D rotation, three (x, y, z) a 3D one.
 
-    The 3D rotation is ``Rz @ Ry @ Rx`` (rotate about x first).
+    The 3D rotation is ``Rz @ Ry @ Rx`` (rotate about x first). It is built in
+    float64 and cast to ``dtype``: ask for ``torch.float64`` when a lesson
+    measures distortions near zero (float32 is orthogonal only to about 1e-7).
 
     Args:
         angles: a number (2D) or a tuple of three numbers (3D).
         degrees: whether the angles are in degrees (default) or radians.
+        dtype: floating dtype of the result.
 
     Returns:
-        R: (2, 2) or (3, 3) float32 rotation matrix.
+        R: (2, 2) or (3, 3) rotation matrix.
     """
+    def rad(name: str, a: Any) -> float:
+        a = check_float(name, a)
+        return math.radians(a) if degrees else a
+
+    f64 = torch.float64
     if isinstance(angles, (int, float)) and not isinstance(angles, bool):
-        t = math.radians(angles) if degrees else float(angles)
+        t = rad("angles", angles)
         c, s = math.cos(t), math.sin(t)
-        return torch.tensor([[c, -s], [s, c]], dtype=torch.float32)
+        return torch.tensor([[c, -s], [s, c]], dtype=f64).to(dtype)
     if not isinstance(angles, (tuple, list)) or len(angles) != 3:
         raise ValueError(f"angles must be one number (2D) or three numbers (3D), got {angles!r}")
-    ax, ay, az = (math.radians(check_float(f"angles[{i}]", a)) if degrees else check_float(f"angles[{i}]", a)
-                  for i, a in enumerate(angles))
-    rx = torch.tensor([[1, 0, 0], [0, math.cos(ax), -math.sin(ax)], [0, math.sin(ax), math.cos(ax)]])
-    ry = torch.tensor([[math.cos(ay), 0, math.sin(ay)], [0, 1, 0], [-math.sin(ay), 0, math.cos(ay)]])
-    rz = torch.tensor([[math.cos(az), -math.sin(az), 0], [math.sin(az), math.cos(az), 0], [0, 0, 1]])
-    return (rz @ ry @ rx).float()
+    ax, ay, az = (rad(f"angles[{i}]", a) for i, a in enumerate(angles))
+    rx = torch.tensor([[1, 0, 0], [0, math.cos(ax), -math.sin(ax)], [0, math.sin(ax), math.cos(ax)]], dtype=f64)
+    ry = torch.tensor([[math.cos(ay), 0, math.sin(ay)], [0, 1, 0], [-math.sin(ay), 0, math.cos(ay)]], dtype=f64)
+    rz = torch.tensor([[math.cos(az), -math.sin(az), 0], [math.sin(az), math.cos(az), 0], [0, 0, 1]], dtype=f64)
+    return (rz @ ry @ rx).to(dtype)
 
 
 def random_permutation(n: int, generator: torch.Generator | None = None) -> torch.Tensor:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import torch
 from torch import nn
@@ -74,6 +74,49 @@ class History:
         return f"History({self.epochs} epochs in {self.seconds:.1f}s{best}{last if self.val_loss else ''})"
 
 
+class ShuffledBatches:
+    """Mini-batches of graphs, collated once: ``num_orders`` shuffles, one per epoch in turn.
+
+    Collating PyG graphs into a ``Batch`` costs more than training a small
+    GNN on it, so the batches are built up front; iterating yields the
+    batches of the next shuffle, so consecutive epochs still see different
+    batch orders and compositions.
+
+    Only tensor attributes are kept (strings such as SMILES or names only
+    slow collation down).
+
+    Args:
+        graphs: PyG ``Data`` objects.
+        batch_size: graphs per batch.
+        num_orders: how many different shuffles to prepare.
+        seed: seed of the shuffles.
+    """
+
+    def __init__(self, graphs: Sequence[Any], batch_size: int = 32, num_orders: int = 4, seed: int = 0) -> None:
+        from torch_geometric.data import Batch, Data
+
+        if not isinstance(graphs, (list, tuple)) or not graphs:
+            raise ValueError(f"graphs must be a non-empty list of PyG Data objects, got {type(graphs).__name__}")
+        graphs = [Data(**{k: v for k, v in d.items() if isinstance(v, torch.Tensor)}) for d in graphs]
+        batch_size = check_int("batch_size", batch_size, min_value=1)
+        num_orders = check_int("num_orders", num_orders, min_value=1)
+        g = torch.Generator().manual_seed(check_int("seed", seed, min_value=0))
+        self.orders = []
+        for _ in range(num_orders):
+            perm = torch.randperm(len(graphs), generator=g).tolist()
+            self.orders.append([Batch.from_data_list([graphs[i] for i in perm[k:k + batch_size]])
+                                for k in range(0, len(graphs), batch_size)])
+        self._epoch = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        batches = self.orders[self._epoch % len(self.orders)]
+        self._epoch += 1
+        return iter(batches)
+
+    def __len__(self) -> int:
+        return len(self.orders[0])
+
+
 def _batches(data: Any) -> Iterable[Any]:
     if isinstance(data, (list, tuple)):
         return data
@@ -108,26 +151,43 @@ def evaluate(
         loss_fn: used when ``metric`` is ``None``.
         step: how a batch becomes ``(pred, target)``; see :func:`default_step`.
         split: passed to ``step`` (selects ``<split>_mask`` by default).
-        device: where to run; default :func:`gdl_teach.get_device`.
+        device: where to run; default: where the model's parameters are.
     """
     if metric is None and loss_fn is None:
         raise ValueError("give metric or loss_fn: evaluate needs something to compute")
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     device = torch.device(device) if device is not None else next(model.parameters()).device
+    pred, target = predict(model, data, step=step, split=split, device=device)
+    if metric is not None:
+        return float(metric(pred, target))
+    return float(loss_fn(pred, target))  # type: ignore[misc]
+
+
+def predict(model: nn.Module, data: Any, *, step: Step = default_step, split: str = "test",
+            device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+    """Predictions and targets of all batches of ``data``, concatenated on the CPU.
+
+    Args:
+        model: the model (put in eval mode).
+        data: a PyG ``Data`` (full batch), a list of batches or a ``DataLoader``.
+        step: how a batch becomes ``(pred, target)``.
+        split: passed to ``step``.
+        device: where the batches are sent.
+
+    Returns:
+        ``(pred, target)``, concatenated along the first dimension.
+    """
     model.eval()
     preds, targets = [], []
     with torch.no_grad():
         for batch in _batches(data):
-            pred, target = step(model, _to(batch, device), split)
+            pred, target = step(model, _to(batch, torch.device(device)), split)
             preds.append(pred.detach().cpu())
             targets.append(target.detach().cpu())
     if not preds:
         raise ValueError("data must contain at least one batch")
-    pred, target = torch.cat(preds), torch.cat(targets)
-    if metric is not None:
-        return float(metric(pred, target))
-    return float(loss_fn(pred, target))  # type: ignore[misc]
+    return torch.cat(preds), torch.cat(targets)
 
 
 def fit(
@@ -212,11 +272,12 @@ def fit(
         hist.train_loss.append(total / max(count, 1))
         postfix = {"loss": f"{hist.train_loss[-1]:.4f}"}
         if val_data is not None:
-            vloss = evaluate(model, val_data, loss_fn=loss_fn, step=step, split="val", device=device)
+            vpred, vtarget = predict(model, val_data, step=step, split="val", device=device)  # one pass
+            vloss = float(loss_fn(vpred, vtarget))
             hist.val_loss.append(vloss)
             score = vloss
             if metric is not None:
-                score = evaluate(model, val_data, metric, step=step, split="val", device=device)
+                score = float(metric(vpred, vtarget))
                 hist.val_metric.append(score)
                 postfix["val"] = f"{score:.4f}"
             else:
@@ -224,7 +285,8 @@ def fit(
             better = best_score is None or (score > best_score if (metric is not None and higher_is_better) else score < best_score)
             if better:
                 best_score, waited, hist.best_epoch = score, 0, epoch
-                best_state = copy.deepcopy(model.state_dict())
+                if patience is not None:  # only early stopping restores them
+                    best_state = copy.deepcopy(model.state_dict())
             else:
                 waited += 1
                 if patience is not None and waited >= patience:

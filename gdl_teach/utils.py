@@ -6,8 +6,9 @@ import json
 import os
 import pickle
 import random
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 import numpy as np
 import torch
@@ -53,6 +54,30 @@ def get_device(prefer: str | None = None) -> torch.device:
     if hasattr(torch.backends, "mps") and torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run the enclosed block with at most ``n`` torch CPU threads, then restore the setting.
+
+    Small graph models gain nothing from more threads, and on a busy 2-core
+    machine two threads made them (and ``index_add_``) 7 to 20 times slower.
+    ``None`` leaves torch's setting alone.
+
+    Args:
+        n: the thread limit (>= 1), or ``None``.
+    """
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+        raise ValueError(f"n must be a positive int or None, got {n!r}")
+    before = torch.get_num_threads()
+    limit = n is not None and before > n
+    if limit:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if limit:
+            torch.set_num_threads(before)
 
 
 def seed_everything(seed: int = 0) -> int:

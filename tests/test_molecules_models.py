@@ -104,12 +104,15 @@ def test_token_batches_cover_every_string_once() -> None:
     assert all(b.tokens.shape[1] == int(b.lengths.max()) for b in batches)
 
 
-def test_graph_batches_cycle_through_partitions(graphs: list[Data]) -> None:
-    gb = mm.GraphBatches(graphs, batch_size=4, seed=0, num_shuffles=2)
+def test_shuffled_batches_drop_strings_and_cycle(graphs: list[Data]) -> None:
+    from gdl_teach.train import ShuffledBatches
+
+    gb = ShuffledBatches(graphs, batch_size=4, num_orders=2, seed=0)
     first, second, third = ([b.num_graphs for b in gb] for _ in range(3))
     assert sum(first) == sum(second) == len(graphs) and first == third
-    with pytest.raises(ValueError, match="graphs must not be empty"):
-        mm.GraphBatches([], batch_size=4)
+    assert all(isinstance(v, torch.Tensor) for b in gb for _, v in b.items())
+    with pytest.raises(ValueError, match="graphs must be a non-empty list"):
+        ShuffledBatches([], batch_size=4)
 
 
 def test_training_is_seeded_and_deterministic(small_dataset: md.MoleculeDataset) -> None:

@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch_geometric.data import Data
 
-from gdl_teach.data.toy import graph_from_networkx, load_karate_club, make_toy_graph, make_torus_cloud
+from gdl_teach.data.graphs import load_karate_club
+from gdl_teach.data.toy import graph_from_networkx, make_toy_graph, make_torus_cloud
 from gdl_teach.exercises import ExerciseFailed
 from gdl_teach.exercises.setup import (
     check_degree, check_neighbour_sum, reference_degree, reference_neighbour_sum,

@@ -8,7 +8,7 @@ import torch
 
 from gdl_teach import get_device, seed_everything, show_source
 from gdl_teach.source import get_source
-from gdl_teach.utils import cache_dir, cache_key, cached
+from gdl_teach.utils import cache_dir, cache_key, cached, torch_threads
 from gdl_teach.validate import check_batch, check_edge_index, check_float, check_int, check_tensor
 
 
@@ -108,3 +108,15 @@ def test_show_source_renders_html_in_ipython() -> None:
         assert "seed_everything" in html and "<span" in html  # highlighted
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_torch_threads_limits_and_restores() -> None:
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with torch_threads(None):
+        assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="n must be a positive int or None"):
+        with torch_threads(0):
+            pass

@@ -7,6 +7,7 @@ import networkx as nx
 import torch
 from torch_geometric.data import Data
 
+from gdl_teach.data.graphs import edge_index_from_networkx, load_karate_club
 from gdl_teach.validate import check_choice, check_float, check_int
 
 TOY_KINDS = ("karate club", "grid", "random geometric", "small world")
@@ -15,41 +16,24 @@ TOY_KINDS = ("karate club", "grid", "random geometric", "small world")
 def graph_from_networkx(g: nx.Graph) -> Data:
     """A PyG ``Data`` (both directions of every edge) from an undirected networkx graph.
 
-    Nodes are relabelled ``0..N-1`` in networkx's order.
+    Nodes of any kind (e.g. the ``(row, col)`` tuples of a grid) are relabelled
+    ``0..N-1`` in networkx's order; the edges come from
+    :func:`gdl_teach.data.graphs.edge_index_from_networkx`.
     """
     if not isinstance(g, nx.Graph):
         raise TypeError(f"g must be a networkx Graph, got {type(g).__name__}")
     if g.number_of_nodes() == 0:
         raise ValueError("g must have at least one node")
-    index = {node: i for i, node in enumerate(g.nodes())}
-    pairs = [(index[a], index[b]) for a, b in g.edges() if a != b]
-    if pairs:
-        e = torch.tensor(pairs, dtype=torch.long).t()
-        edge_index = torch.cat([e, e.flip(0)], dim=1)  # (2, 2E): both directions
-    else:
-        edge_index = torch.empty(2, 0, dtype=torch.long)
-    return Data(edge_index=edge_index, num_nodes=g.number_of_nodes())
-
-
-def load_karate_club() -> Data:
-    """Zachary's karate club (34 members, 78 friendships; ships with networkx, no download).
-
-    Returns:
-        ``Data`` with ``edge_index`` (2, 156), ``y`` (34,) the club each member
-        joined after the split (0 = Mr. Hi, 1 = Officer), ``x`` (34, 34) one-hot ids.
-    """
-    g = nx.karate_club_graph()
-    data = graph_from_networkx(g)
-    data.y = torch.tensor([0 if g.nodes[i]["club"] == "Mr. Hi" else 1 for i in g.nodes()])
-    data.x = torch.eye(g.number_of_nodes())
-    return data
+    relabelled = nx.convert_node_labels_to_integers(g)  # keeps networkx's node order
+    return Data(edge_index=edge_index_from_networkx(relabelled), num_nodes=g.number_of_nodes())
 
 
 def make_toy_graph(kind: str = "karate club", size: int = 30, seed: int = 0) -> Data:
     """One of a few small graphs to look at.
 
     Args:
-        kind: one of ``TOY_KINDS``: "karate club" (real, size ignored), "grid"
+        kind: one of ``TOY_KINDS``: "karate club" (real, size ignored; see
+            :func:`gdl_teach.data.graphs.load_karate_club`), "grid"
             (a size x size pixel grid is too big; here ``side = round(sqrt(size))``),
             "random geometric" (points in the unit square joined when closer than
             a radius giving about 6 neighbours), "small world" (Watts-Strogatz, 4

@@ -5,7 +5,7 @@ from typing import Callable
 
 import torch
 
-from gdl_teach.data.euclid import OFFSETS_3X3, make_cube, make_grid_graph, pairwise_distances, project_to_plane
+from gdl_teach.data.euclid import make_cube, make_grid_graph, pairwise_distances, project_to_plane
 from gdl_teach.exercises.core import call_answer, check_close, expect, passed
 from gdl_teach.symmetry import check_invariance, permute_rows, random_rotation, rotation_matrix
 from gdl_teach.validate import check_batch, check_int, check_tensor

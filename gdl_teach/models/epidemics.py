@@ -25,7 +25,7 @@ from torch_geometric.loader import DataLoader
 from torch_geometric.nn import GATConv, GCNConv, SAGEConv
 
 from gdl_teach.train import History, fit
-from gdl_teach.utils import get_device, seed_everything
+from gdl_teach.utils import get_device, seed_everything, torch_threads
 from gdl_teach.validate import check_choice, check_edge_index, check_float, check_int, check_tensor
 
 CONVS = ("sage", "gcn", "gat")
@@ -169,15 +169,12 @@ def train_risk_gnn(
     model = EpidemicGNN(int(train[0].x.shape[1]), hidden, num_layers, conv)
     loader = DataLoader(train, batch_size=check_int("batch_size", batch_size, min_value=1), shuffle=True,
                         generator=torch.Generator().manual_seed(seed))
-    before = torch.get_num_threads()
     if num_threads is not None:
-        torch.set_num_threads(check_int("num_threads", num_threads, min_value=1))
-    try:
+        check_int("num_threads", num_threads, min_value=1)
+    with torch_threads(num_threads):
         history = fit(model, loader, batches(val, 32), loss_fn=F.binary_cross_entropy_with_logits, epochs=epochs,
                       lr=lr, step=risk_step, metric=roc_auc, higher_is_better=True, patience=patience,
                       progress=progress, desc=f"GNN ({conv})", device=get_device())
-    finally:
-        torch.set_num_threads(before)
     return model, history
 
 

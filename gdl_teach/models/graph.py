@@ -21,7 +21,7 @@ data with :func:`gdl_teach.train.fit` and return a table.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -30,9 +30,8 @@ from torch_geometric.nn import GATConv, GCNConv, GINConv, SAGEConv, global_add_p
 
 from gdl_teach.metrics import accuracy
 from gdl_teach.models.baselines import MLP
-from gdl_teach.models.message_passing import one_thread
-from gdl_teach.train import evaluate, fit
-from gdl_teach.utils import get_device, seed_everything
+from gdl_teach.train import ShuffledBatches, evaluate, fit
+from gdl_teach.utils import get_device, seed_everything, torch_threads
 from gdl_teach.validate import check_batch, check_choice, check_edge_index, check_float, check_int, check_tensor
 
 GNN_NAMES = ("GCN", "GraphSAGE", "GAT", "GIN")
@@ -360,7 +359,7 @@ def compare_node_models(datasets: dict[str, Any], models: Sequence[str] = MODEL_
             for seed in seeds:
                 seed_everything(seed)
                 model = make_node_model(name, data.num_features, hidden, int(data.y.max()) + 1)
-                with one_thread():
+                with torch_threads(1):
                     hist = fit(model, data, data if has_val else None, loss_fn=F.cross_entropy, epochs=epochs,
                                lr=lr, weight_decay=weight_decay, step=node_step, device=device, progress=False,
                                patience=patience if has_val else None)
@@ -391,45 +390,6 @@ def split_graphs(graphs: Sequence[Any], val_fraction: float = 0.2, test_fraction
     shuffled = [graphs[i] for i in order.tolist()]
     n_test, n_val = round(test_fraction * len(graphs)), round(val_fraction * len(graphs))
     return shuffled[n_test + n_val:], shuffled[n_test:n_test + n_val], shuffled[:n_test]
-
-
-class ShuffledBatches:
-    """Mini-batches of graphs, collated once: ``num_orders`` shuffles, one per epoch in turn.
-
-    Collating PyG graphs into a ``Batch`` costs more than training a small
-    GNN on it, so the batches are built up front; iterating yields the
-    batches of the next shuffle, so consecutive epochs still see different
-    batch orders and compositions.
-
-    Args:
-        graphs: PyG ``Data`` objects.
-        batch_size: graphs per batch.
-        num_orders: how many different shuffles to prepare.
-        seed: seed of the shuffles.
-    """
-
-    def __init__(self, graphs: Sequence[Any], batch_size: int = 32, num_orders: int = 4, seed: int = 0) -> None:
-        from torch_geometric.data import Batch
-
-        if not isinstance(graphs, (list, tuple)) or not graphs:
-            raise ValueError(f"graphs must be a non-empty list of PyG Data objects, got {type(graphs).__name__}")
-        batch_size = check_int("batch_size", batch_size, min_value=1)
-        num_orders = check_int("num_orders", num_orders, min_value=1)
-        g = torch.Generator().manual_seed(check_int("seed", seed, min_value=0))
-        self.orders = []
-        for _ in range(num_orders):
-            perm = torch.randperm(len(graphs), generator=g).tolist()
-            self.orders.append([Batch.from_data_list([graphs[i] for i in perm[k:k + batch_size]])
-                                for k in range(0, len(graphs), batch_size)])
-        self._epoch = 0
-
-    def __iter__(self) -> Iterator[Any]:
-        batches = self.orders[self._epoch % len(self.orders)]
-        self._epoch += 1
-        return iter(batches)
-
-    def __len__(self) -> int:
-        return len(self.orders[0])
 
 
 def compare_graph_models(graphs: Sequence[Any], models: Sequence[str] = MODEL_NAMES, seeds: Sequence[int] = (0,),
@@ -478,7 +438,7 @@ def compare_graph_models(graphs: Sequence[Any], models: Sequence[str] = MODEL_NA
             loader = loaders[seed]
             loader._epoch = 0
             model = make_graph_model(name, graphs[0].num_features, hidden, num_classes, num_layers=num_layers)
-            with one_thread():
+            with torch_threads(1):
                 hist = fit(model, loader, val_batches, loss_fn=F.cross_entropy, epochs=epochs, lr=lr,
                            step=graph_step, metric=accuracy, higher_is_better=True, patience=patience,
                            device=device, progress=False)

@@ -29,32 +29,16 @@ Chemistry*, ICML 2017.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import torch
 from torch import nn
 from torch_geometric.nn import MessagePassing
 
+from gdl_teach.utils import torch_threads
 from gdl_teach.validate import check_edge_index, check_float, check_int, check_tensor
 
 # --------------------------------------------------------------------------- helpers
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run the enclosed block on one CPU thread, then restore torch's setting.
-
-    Small graphs gain nothing from more threads, and on CPU ``index_add_``
-    with several threads can be many times slower than with one, above all on
-    a busy machine. The lesson's training loops and propagations use this.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _check_x(x: Any, in_dim: int | None = None) -> torch.Tensor:
@@ -470,10 +454,9 @@ def benchmark_gcn_scatter(num_nodes: int = 20_000, num_edges: int = 200_000, num
         with torch.no_grad():
             return layer(x, edge_index)
 
-    before = torch.get_num_threads()
     if num_threads is not None:
-        torch.set_num_threads(check_int("num_threads", num_threads, min_value=1))
-    try:
+        check_int("num_threads", num_threads, min_value=1)
+    with torch_threads(num_threads):
         diff = float((call(ours) - call(pyg)).abs().max())  # also the warm-up
         times: dict[str, list[float]] = {"ours": [], "pyg": []}
         for _ in range(repeats):
@@ -482,8 +465,6 @@ def benchmark_gcn_scatter(num_nodes: int = 20_000, num_edges: int = 200_000, num
                 call(layer)
                 times[name].append(time.perf_counter() - start)
         threads = torch.get_num_threads()
-    finally:
-        torch.set_num_threads(before)
     ours_ms = 1000 * float(torch.tensor(times["ours"]).median())
     pyg_ms = 1000 * float(torch.tensor(times["pyg"]).median())
     ratio_best = min(times["ours"]) / min(times["pyg"])
@@ -514,7 +495,7 @@ def propagate_gcn(x: torch.Tensor, edge_index: torch.Tensor, depth: int) -> list
     edge_index, weight = gcn_norm(edge_index, x.shape[0])
     src, dst = edge_index
     out = [x]
-    with one_thread():
+    with torch_threads(1):
         for _ in range(depth):
             h = out[-1]
             out.append(torch.zeros_like(h).index_add_(0, dst, h.index_select(0, src) * weight.view(-1, 1)))
@@ -607,7 +588,7 @@ def oversmoothing_curve(data: Any, depths: list[int]) -> "Any":
     if not depths or not all(isinstance(d, int) and d >= 0 for d in depths):
         raise ValueError(f"depths must be a non-empty list of ints >= 0, got {depths!r}")
     hs = propagate_gcn(data.x, data.edge_index, max(depths))
-    with one_thread():
+    with torch_threads(1):
         rows = [{"depth": k, "dirichlet_energy": dirichlet_energy(hs[k], data.edge_index),
                  "mean_distance": mean_pairwise_distance(hs[k]),
                  "centroid_accuracy": nearest_centroid_accuracy(hs[k], data.y, data.train_mask, data.test_mask)}

@@ -32,7 +32,7 @@ from torch import nn
 from torch_geometric.data import Batch, Data
 
 from gdl_teach.metrics import r2_score, rmse
-from gdl_teach.train import History, fit
+from gdl_teach.train import History, ShuffledBatches, fit
 from gdl_teach.utils import seed_everything
 from gdl_teach.validate import check_batch, check_choice, check_edge_index, check_float, check_int, check_tensor
 
@@ -251,41 +251,6 @@ def tensors_only(data: Data) -> Data:
     return Data(**{k: v for k, v in data.items() if isinstance(v, torch.Tensor)})
 
 
-class GraphBatches:
-    """Mini-batches of molecular graphs for :func:`gdl_teach.train.fit`, collated ahead of time.
-
-    Collating graphs costs about as much as a training step of a small GNN,
-    so ``num_shuffles`` random partitions are collated once and each epoch
-    uses the next one in turn.
-
-    Args:
-        graphs: the training molecules (PyG ``Data``).
-        batch_size: molecules per batch.
-        seed: seed of the shuffles.
-        num_shuffles: how many different partitions to prepare.
-    """
-
-    def __init__(self, graphs: Sequence[Data], batch_size: int = 64, seed: int = 0, num_shuffles: int = 4) -> None:
-        graphs = list(graphs)
-        if not graphs:
-            raise ValueError("graphs must not be empty")
-        batch_size = check_int("batch_size", batch_size, min_value=1)
-        check_int("num_shuffles", num_shuffles, min_value=1)
-        g = torch.Generator().manual_seed(check_int("seed", seed, min_value=0))
-        graphs = [tensors_only(d) for d in graphs]  # strings (SMILES, names) only slow batching down
-        self.partitions: list[list[Batch]] = []
-        for _ in range(num_shuffles):
-            perm = torch.randperm(len(graphs), generator=g).tolist()
-            self.partitions.append([Batch.from_data_list([graphs[i] for i in perm[k:k + batch_size]])
-                                    for k in range(0, len(perm), batch_size)])
-        self._epoch = 0
-
-    def __iter__(self) -> Iterator[Batch]:
-        part = self.partitions[self._epoch % len(self.partitions)]
-        self._epoch += 1
-        return iter(part)
-
-
 class TokenBatches:
     """Mini-batches of tokenised SMILES, as ``Data(tokens, lengths, y)``, reshuffled every epoch.
 
@@ -353,7 +318,7 @@ def train_molecule_gnn(train: Sequence[Data], val: Sequence[Data], *, seed: int 
     model = MoleculeGNN(train[0].x.shape[1], train[0].edge_attr.shape[1], hidden, layers,
                         float(y.mean()), float(y.std()))
     val_batch = Batch.from_data_list([tensors_only(d) for d in val])
-    hist = fit(model, GraphBatches(train, batch_size, seed), val_batch, loss_fn=F.mse_loss,
+    hist = fit(model, ShuffledBatches(train, batch_size, seed=seed), val_batch, loss_fn=F.mse_loss,
                epochs=epochs, lr=lr, metric=rmse, patience=patience, device="cpu", progress=progress,
                desc=f"GNN seed {seed}")
     return model, hist

@@ -43,6 +43,7 @@ class Explorer(widgets.VBox):
         ``draw`` runs inside the Output area, so an error while drawing shows
         its traceback in the widget, where the learner looks, not in a log.
         """
+        fig = None  # in a kernel the Output shows a drawing error and swallows it
         with self.out:
             clear_output(wait=True)
             fig, result = self.draw(**self.values())

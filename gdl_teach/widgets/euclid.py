@@ -3,41 +3,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import math
-
 import ipywidgets as widgets
 import pandas as pd
 import torch
 
 from gdl_teach.data.euclid import make_cube, make_square, project_to_plane, projection_distortion
+from gdl_teach.symmetry import rotation_matrix
 from gdl_teach.validate import check_float
 from gdl_teach.viz.euclid import plot_projection
 from gdl_teach.widgets.base import Explorer
 
 
 def rotation_matrix64(angles: tuple[float, float, float] | float) -> torch.Tensor:
-    """:func:`gdl_teach.symmetry.rotation_matrix` in float64 (degrees; ``Rz @ Ry @ Rx`` in 3D).
-
-    In float32 a rotation is orthogonal only to about 1e-7, which would show up
-    as a tiny fake "distortion"; in float64 rotating the square changes its
-    distances by about 1e-16.
-
-    Args:
-        angles: one angle (2D) or three angles about x, y, z (3D), in degrees.
-
-    Returns:
-        (2, 2) or (3, 3) float64 rotation matrix.
-    """
-    if isinstance(angles, (int, float)) and not isinstance(angles, bool):
-        t = math.radians(check_float("angles", angles))
-        return torch.tensor([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]], dtype=torch.float64)
-    if not isinstance(angles, (tuple, list)) or len(angles) != 3:
-        raise ValueError(f"angles must be one number (2D) or three numbers (3D), got {angles!r}")
-    ax, ay, az = (math.radians(check_float(f"angles[{i}]", a)) for i, a in enumerate(angles))
-    rx = torch.tensor([[1, 0, 0], [0, math.cos(ax), -math.sin(ax)], [0, math.sin(ax), math.cos(ax)]], dtype=torch.float64)
-    ry = torch.tensor([[math.cos(ay), 0, math.sin(ay)], [0, 1, 0], [-math.sin(ay), 0, math.cos(ay)]], dtype=torch.float64)
-    rz = torch.tensor([[math.cos(az), -math.sin(az), 0], [math.sin(az), math.cos(az), 0], [0, 0, 1]], dtype=torch.float64)
-    return rz @ ry @ rx
+    """:func:`gdl_teach.symmetry.rotation_matrix` in float64 (degrees), so the square's distortion reads 0."""
+    return rotation_matrix(angles, dtype=torch.float64)
 
 
 def distortion_table(angle_x: float, angle_y: float, angle_z: float) -> pd.DataFrame:

@@ -5,7 +5,6 @@ from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import torch
 from torch_geometric.utils import degree
 
 from gdl_teach.data.toy import TOY_KINDS, make_toy_graph
