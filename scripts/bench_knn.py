@@ -1,4 +1,4 @@
-"""Benchmark gdl_teach.ops: k-NN graph against scikit-learn, plus radius graph and FPS.
+"""Benchmark gdl_teach.geometry.neighbors: k-NN graph against scikit-learn, plus radius graph and FPS.
 
 Prints one table; it only reports, and always exits with status 0.
 
@@ -6,7 +6,7 @@ Prints one table; it only reports, and always exits with status 0.
     python scripts/bench_knn.py --sizes 4096 --repeats 11
 
 For each size and point distribution (uniform in the unit cube, and a
-clustered cloud of Gaussian blobs) it times ``gdl_teach.ops.knn_graph(x, k)``
+clustered cloud of Gaussian blobs) it times ``gdl_teach.geometry.neighbors.knn_graph(x, k)``
 and ``NearestNeighbors(n_neighbors=k + 1).fit(x).kneighbors(x)`` (sklearn
 returns each point itself as its first neighbour, hence ``k + 1``), each the
 median wall-clock time of several repeats after two warm-up calls, the two
@@ -22,8 +22,8 @@ import statistics
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
@@ -62,12 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     parser.add_argument("--ops-threads", default=None,
-                        help="threads gdl_teach.ops may use ('torch' = all of torch's; default: ops.CPU_THREADS)")
+                        help="threads gdl_teach.geometry.neighbors may use ('torch' = all of torch's; default: ops.CPU_THREADS)")
     args = parser.parse_args(argv)
 
     import torch
 
-    from gdl_teach import ops
+    from gdl_teach.geometry import neighbors as ops
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     backend = "torch-cluster" if ops.HAS_TORCH_CLUSTER else "pure torch"
     ops_threads = torch.get_num_threads() if ops.CPU_THREADS is None else min(ops.CPU_THREADS,
                                                                                torch.get_num_threads())
-    print(f"gdl_teach.ops ({backend}), torch {torch.__version__}, {torch.get_num_threads()} torch threads "
-          f"({ops_threads} inside gdl_teach.ops), {os.cpu_count()} CPUs, load average {load}")
+    print(f"gdl_teach.geometry.neighbors ({backend}), torch {torch.__version__}, {torch.get_num_threads()} torch threads "
+          f"({ops_threads} inside gdl_teach.geometry.neighbors), {os.cpu_count()} CPUs, load average {load}")
     print(f"k-NN graph, k = {args.k}; median of {args.repeats} runs after 2 warm-up runs")
     print(f"{'n':>7}  {'distribution':<12} {'ours ms':>9} {'sklearn ms':>11} {'ratio':>6}  exact")
     info = []
@@ -91,12 +91,12 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 x = make_cloud(n, kind, args.seed)
                 xn = x.numpy()
-                ours = lambda: ops.knn_graph(x, args.k)  # noqa: E731
+                ours = lambda: ops.knn_graph(x, args.k)  # noqa: E731, B023 - called in this iteration only
                 if NearestNeighbors is None:
                     (t_ours,) = median_ms([ours], args.repeats)
                     print(f"{n:>7}  {kind:<12} {t_ours:>9.2f} {'n/a':>11} {'n/a':>6}  n/a")
                     continue
-                skl = lambda: NearestNeighbors(n_neighbors=args.k + 1).fit(xn).kneighbors(xn)  # noqa: E731
+                skl = lambda: NearestNeighbors(n_neighbors=args.k + 1).fit(xn).kneighbors(xn)  # noqa: E731, B023
                 t_ours, t_skl = median_ms([ours, skl], args.repeats)
                 # exactness: the k-th neighbour distance of every point agrees
                 ei = ours()
@@ -116,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'n':>7}  {'distribution':<12} {'radius ms':>10} {'edges/pt':>9} {'fps ms':>9}")
     for n, kind, x, r in info:
         try:
-            t_rad, = median_ms([lambda: ops.radius_graph(x, r, max_num_neighbors=32)], max(3, args.repeats // 2))
+            t_rad, = median_ms([lambda: ops.radius_graph(x, r, max_num_neighbors=32)], max(3, args.repeats // 2))  # noqa: B023
             degree = ops.radius_graph(x, r, max_num_neighbors=32).shape[1] / n
-            t_fps, = median_ms([lambda: ops.fps(x, ratio=0.25)], 3, warmup=1)
+            t_fps, = median_ms([lambda: ops.fps(x, ratio=0.25)], 3, warmup=1)  # noqa: B023
             print(f"{n:>7}  {kind:<12} {t_rad:>10.2f} {degree:>9.1f} {t_fps:>9.1f}")
         except Exception:
             print(f"{n:>7}  {kind:<12} failed:")

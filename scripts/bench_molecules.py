@@ -28,8 +28,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     threadpool_limits(args.threads)
 
-    from gdl_teach.data.molecules import load_freesolv, load_huuskonen
-    from gdl_teach.models.molecules import compare_on_split, paired_comparison, summarise_runs, train_and_test_gnn
+    from gdl_teach.molecules.data import load_freesolv, load_huuskonen
+    from gdl_teach.molecules.models import compare_on_split, paired_comparison, summarise_runs, train_and_test_gnn
 
     start, cpu = time.perf_counter(), time.process_time()
     freesolv = load_freesolv()

@@ -18,7 +18,7 @@ import platform
 import torch
 import torch_geometric
 
-from gdl_teach.models.message_passing import benchmark_gcn_scatter
+from gdl_teach.message_passing.from_scratch import benchmark_gcn_scatter
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,7 +111,7 @@ class LabServer:
 def _gdl_teach_command() -> list[str]:
     """The kit's own ``gdl-teach`` of the environment running the tests (= ``make lab``)."""
     script = Path(sys.executable).with_name("gdl-teach")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "gdl_teach.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gdl_teach.tools.cli"]
 
 
 def start_lab(folder: Path, workdir: Path, cache_dir: Path, timeout: float = 120) -> LabServer:

@@ -6,7 +6,7 @@ import re
 import nbformat
 import pytest
 
-from gdl_teach.colab import badge_markdown, install_cell_source
+from gdl_teach.tools.colab import badge_markdown, install_cell_source
 from tests.conftest import NOTEBOOKS
 
 
@@ -35,7 +35,7 @@ def test_no_outputs_committed(nb: nbformat.NotebookNode) -> None:
 def test_colab_badge_and_install_cell(nb: nbformat.NotebookNode) -> None:
     name = nb.metadata["_name"]
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.strip() == badge_markdown(name), \
-        "first cell must be the Colab badge from gdl_teach.colab; run `gdl-teach sync-colab`"
+        "first cell must be the Colab badge from gdl_teach.tools.colab; run `gdl-teach sync-colab`"
     assert nb.cells[1].cell_type == "code" and nb.cells[1].source == install_cell_source()
     assert "colab-install" in _tags(nb.cells[1])
 

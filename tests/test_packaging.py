@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
+import tomllib
 import yaml  # type: ignore[import-untyped]
 
 from tests.conftest import ROOT
@@ -58,4 +58,4 @@ def test_torch_is_a_range_not_a_cpu_build() -> None:
 
 def test_console_script_declared() -> None:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert data["project"]["scripts"]["gdl-teach"] == "gdl_teach.cli:main"
+    assert data["project"]["scripts"]["gdl-teach"] == "gdl_teach.tools.cli:main"

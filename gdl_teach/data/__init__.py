@@ -1,5 +1,3 @@
-"""Datasets: ``make_*`` generators (seeded, synthetic, described honestly) and
-``load_*`` loaders (real data shipped inside installed packages), one module
-per domain. Import from the domain module, e.g.
-``from gdl_teach.data.molecules import load_freesolv``.
+"""Data that more than one lesson uses (the karate club) and converters
+between networkx and PyG. A lesson's own generators live in its subpackage.
 """

@@ -1,7 +1,8 @@
 """The mechanism behind every ``check_*`` function."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 

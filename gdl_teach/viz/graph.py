@@ -8,21 +8,9 @@ import networkx as nx
 import numpy as np
 import torch
 
-from gdl_teach.validate import check_edge_index, check_int, check_tensor
-
-
-def to_networkx_graph(edge_index: torch.Tensor, num_nodes: int) -> nx.Graph:
-    """An undirected networkx graph with nodes ``0..N-1`` and the given edges (2, E)."""
-    edge_index = check_edge_index("edge_index", edge_index, num_nodes)
-    g = nx.Graph()
-    g.add_nodes_from(range(num_nodes))
-    g.add_edges_from(edge_index.t().tolist())
-    return g
-
-
-def graph_layout(edge_index: torch.Tensor, num_nodes: int, seed: int = 0) -> dict[int, np.ndarray]:
-    """A reproducible spring layout: node id -> (2,) position."""
-    return nx.spring_layout(to_networkx_graph(edge_index, num_nodes), seed=seed)
+from gdl_teach.core.validate import check_edge_index, check_int, check_tensor
+from gdl_teach.data.convert import networkx_from_edge_index
+from gdl_teach.viz.layout import spring_layout
 
 
 def plot_graph(
@@ -61,13 +49,13 @@ def plot_graph(
         raise TypeError(f"data must be a PyG Data with edge_index, got {type(data).__name__}")
     n = check_int("data.num_nodes", int(data.num_nodes), min_value=1)
     edge_index = check_edge_index("data.edge_index", data.edge_index, n)
-    g = to_networkx_graph(edge_index.cpu(), n)
+    g = networkx_from_edge_index(edge_index.cpu(), n)
     if pos is None:
         data_pos = getattr(data, "pos", None)
         if isinstance(data_pos, torch.Tensor) and data_pos.dim() == 2 and data_pos.shape[1] == 2:
             pos = data_pos
         else:
-            pos = nx.spring_layout(g, seed=seed)
+            pos = spring_layout(g, seed=seed)
     if isinstance(pos, torch.Tensor):
         check_tensor("pos", pos, shape=(n, 2))
         pos = {i: pos[i].cpu().numpy() for i in range(n)}

@@ -1,12 +1,13 @@
 """Rotatable 3D point-cloud views with plotly."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import torch
 
-from gdl_teach.validate import check_tensor
+from gdl_teach.core.validate import check_tensor
 
 
 def plot_point_cloud(

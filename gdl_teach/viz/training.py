@@ -7,10 +7,10 @@ import matplotlib.pyplot as plt
 
 
 def plot_history(history: Any, ax: plt.Axes | None = None, label: str = "") -> plt.Axes:
-    """Plot training (and validation) loss per epoch from a :class:`gdl_teach.train.History`.
+    """Plot training (and validation) loss per epoch from a :class:`gdl_teach.core.training.History`.
 
     Args:
-        history: what :func:`gdl_teach.train.fit` returned.
+        history: what :func:`gdl_teach.core.training.fit` returned.
         ax: Axes to draw on; a new figure if ``None``.
         label: prefix for the legend, e.g. the model's name.
 
@@ -18,7 +18,7 @@ def plot_history(history: Any, ax: plt.Axes | None = None, label: str = "") -> p
         The matplotlib Axes.
     """
     if not hasattr(history, "train_loss") or not hasattr(history, "val_loss"):
-        raise TypeError(f"history must be a gdl_teach.train.History, got {type(history).__name__}")
+        raise TypeError(f"history must be a gdl_teach.core.training.History, got {type(history).__name__}")
     if not history.train_loss:
         raise ValueError("history is empty: train for at least one epoch first")
     if ax is None:

@@ -1,0 +1,5 @@
+"""Lesson 04, epidemics on contact networks: its data, models, experiments, plots, widgets and checks.
+
+A lesson subpackage imports the shared layers (core, geometry, nn, viz, data,
+exercises), never another lesson.
+"""

@@ -1,0 +1,5 @@
+"""Lesson 01, Euclidean vs non-Euclidean data: its data, models, experiments, plots, widgets and checks.
+
+A lesson subpackage imports the shared layers (core, geometry, nn, viz, data,
+exercises), never another lesson.
+"""

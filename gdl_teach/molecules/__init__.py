@@ -1,0 +1,5 @@
+"""Lesson 06, molecules: its data, models, experiments, plots, widgets and checks.
+
+A lesson subpackage imports the shared layers (core, geometry, nn, viz, data,
+exercises), never another lesson.
+"""
