@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import torch
 
-from gdl_teach.exercises.core import ExerciseFailed, call_answer, check_close, expect, passed
+from gdl_teach.exercises.core import ExerciseFailed, call_answer, check_close, exercise, expect, passed
 
 
 def reference_network_r0(degrees: torch.Tensor, tau: float, gamma: float) -> float:
@@ -27,6 +27,7 @@ def reference_network_r0(degrees: torch.Tensor, tau: float, gamma: float) -> flo
     return float(transmissibility * (k * k - k).mean() / k.mean())
 
 
+@exercise(reference=reference_network_r0)
 def check_network_r0(network_r0: Callable[[torch.Tensor, float, float], float]) -> None:
     """Check a learner's ``network_r0(degrees, tau, gamma) -> float``."""
     cases = [
@@ -72,6 +73,7 @@ def reference_infected_within(t_infected: torch.Tensor, t: float, horizon: float
     return (t_infected > t) & (t_infected <= t + horizon)
 
 
+@exercise(reference=reference_infected_within)
 def check_infected_within(infected_within: Callable[[torch.Tensor, float, float], torch.Tensor]) -> None:
     """Check a learner's ``infected_within(t_infected, t, horizon) -> (N,) bool``."""
     inf = float("inf")
@@ -95,6 +97,13 @@ def check_infected_within(infected_within: Callable[[torch.Tensor, float, float]
     passed("the label is 'susceptible now, infected within the horizon'.")
 
 
+def reference_gnn_forward(model: torch.nn.Module, x: torch.Tensor, edge_index: torch.Tensor,
+                          edge_weight: torch.Tensor) -> torch.Tensor:
+    """The model's own forward pass: (N, F) features -> (N,) logits."""
+    return model(x, edge_index, edge_weight)
+
+
+@exercise(reference=reference_gnn_forward)
 def check_gnn_forward(gnn_forward: Callable[..., torch.Tensor]) -> None:
     """Check a learner's ``gnn_forward(model, x, edge_index, edge_weight) -> (N,)`` against ``model(...)``."""
     from gdl_teach.epidemics.models import EpidemicGNN

@@ -8,7 +8,7 @@ import torch
 from gdl_teach.core.symmetry import check_invariance, permute_rows, random_rotation, rotation_matrix
 from gdl_teach.core.validate import check_batch, check_int, check_tensor
 from gdl_teach.euclid.data import make_cube, make_grid_graph, pairwise_distances, project_to_plane
-from gdl_teach.exercises.core import call_answer, check_close, expect, passed
+from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed
 
 
 # --------------------------------------------------------------------------
@@ -34,6 +34,7 @@ def _triples(edge_index: torch.Tensor, offset: torch.Tensor) -> set[tuple[int, i
     return set(zip(edge_index[0].tolist(), edge_index[1].tolist(), offset.tolist()))
 
 
+@exercise(reference=reference_grid_edges)
 def check_grid_edges(grid_edges: Callable[[int, int], tuple[torch.Tensor, torch.Tensor]]) -> None:
     """Check a learner's ``grid_edges(height, width) -> (edge_index (2, E), offset (E,))``.
 
@@ -97,6 +98,7 @@ def reference_sum_pool(x: torch.Tensor, batch: torch.Tensor, num_graphs: int) ->
     return torch.zeros(num_graphs, x.shape[1], dtype=x.dtype).index_add(0, batch, x)
 
 
+@exercise(reference=reference_sum_pool)
 def check_sum_pool(sum_pool: Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]) -> None:
     """Check a learner's ``sum_pool(x, batch, num_graphs) -> (B, F)`` and measure its permutation invariance."""
     g = torch.Generator().manual_seed(0)
@@ -137,6 +139,7 @@ def reference_projected_distances(pos: torch.Tensor, rot: torch.Tensor) -> torch
     return pairwise_distances(project_to_plane(pos, rot))
 
 
+@exercise(reference=reference_projected_distances)
 def check_projected_distances(projected_distances: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
     """Check a learner's ``projected_distances(pos, rot) -> (N, N)``."""
     cube, _ = make_cube()

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import torch
 
-from gdl_teach.exercises.core import call_answer, check_close, expect, passed
+from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed
 from gdl_teach.message_passing.from_scratch import gcn_norm_dense, to_dense_adj
 from gdl_teach.message_passing.wl import same_partition, wl_step
 
@@ -51,6 +51,7 @@ def _graphs() -> list[tuple[torch.Tensor, int]]:
     return [(path, 4), (star, 5), (rnd, 7), (isolated, 3)]
 
 
+@exercise(reference=reference_gcn_dense)
 def check_gcn_dense(gcn_dense: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
     """Check a learner's ``gcn_dense(x, adj, weight) -> (N, F')`` against ``D^-1/2 (A+I) D^-1/2 X W``."""
     g = torch.Generator().manual_seed(2)
@@ -75,6 +76,7 @@ def check_gcn_dense(gcn_dense: Callable[[torch.Tensor, torch.Tensor, torch.Tenso
     passed("gcn_dense computes D^-1/2 (A + I) D^-1/2 X W, the dense GCN step.")
 
 
+@exercise(reference=reference_weighted_aggregate)
 def check_weighted_aggregate(
     weighted_aggregate: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
 ) -> None:
@@ -117,6 +119,7 @@ def _wl_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
     ]
 
 
+@exercise(reference=wl_step)
 def check_wl_step(wl_step_answer: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
     """Check a learner's ``wl_step(colors, edge_index) -> (N,)``: same partition as the reference step."""
     for colors, edge_index in _wl_cases():

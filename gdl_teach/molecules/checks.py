@@ -6,7 +6,7 @@ from collections.abc import Callable
 import torch
 from rdkit import Chem
 
-from gdl_teach.exercises.core import call_answer, check_close, expect, passed
+from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed
 from gdl_teach.molecules.data import BOND_FEATURE_NAMES, mol_from_smiles
 from gdl_teach.molecules.data import bond_features as reference_bond_features
 from gdl_teach.molecules.models import gine_aggregate as reference_gine_aggregate
@@ -15,6 +15,7 @@ from gdl_teach.molecules.models import gine_aggregate as reference_gine_aggregat
 TEST_SMILES = ["CC#N", "C=CC(=O)O", "c1ccccc1CCl", "C1CCC1C=C", "O=C1C=CC(=O)C=C1", "c1ccncc1C#CC"]
 
 
+@exercise(reference=reference_bond_features)
 def check_bond_features(bond_features: Callable[[Chem.Bond], list[float]]) -> None:
     """Check a learner's ``bond_features(bond) -> 6 numbers`` against the kit's featurizer.
 
@@ -60,6 +61,7 @@ def _cases() -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
     return cases
 
 
+@exercise(reference=reference_gine_aggregate)
 def check_gine_aggregate(gine_aggregate: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
     """Check a learner's ``gine_aggregate(x, edge_index, edge_emb) -> (N, F)``.
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import torch
 
-from gdl_teach.exercises.core import call_answer, check_close, expect, passed, run_cases
+from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed, run_cases
 
 
 def reference_degree(edge_index: torch.Tensor, num_nodes: int) -> torch.Tensor:
@@ -43,6 +43,7 @@ def _cases() -> list[tuple[torch.Tensor, int]]:
     return [(path, 4), (star, 5), (rnd, 7), (isolated, 3)]
 
 
+@exercise(reference=reference_degree)
 def check_degree(degree: Callable[[torch.Tensor, int], torch.Tensor]) -> None:
     """Check a learner's ``degree(edge_index, num_nodes) -> (N,)`` against the reference."""
     out = call_answer("degree", degree, torch.tensor([[1, 2, 3, 4], [0, 0, 0, 0]]), 5)
@@ -57,6 +58,7 @@ def check_degree(degree: Callable[[torch.Tensor, int], torch.Tensor]) -> None:
     passed("degree counts the edges arriving at each node, isolated nodes included.")
 
 
+@exercise(reference=reference_neighbour_sum)
 def check_neighbour_sum(neighbour_sum: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
     """Check a learner's ``neighbour_sum(x, edge_index) -> (N, F)`` against the reference."""
     g = torch.Generator().manual_seed(1)

@@ -1,0 +1,39 @@
+"""Device choice and CPU threads."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from gdl_teach import get_device
+from gdl_teach.core.device import torch_threads
+
+
+def test_get_device_default_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GDL_TEACH_DEVICE", raising=False)
+    expected = "cuda" if torch.cuda.is_available() else ("mps" if torch.backends.mps.is_available() else "cpu")
+    assert get_device().type == expected
+    monkeypatch.setenv("GDL_TEACH_DEVICE", "cpu")
+    assert get_device() == torch.device("cpu")
+
+
+def test_get_device_rejects_bad_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GDL_TEACH_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="GDL_TEACH_DEVICE='tpu'"):
+        get_device()
+    with pytest.raises(ValueError, match="prefer='gpu'"):
+        get_device("gpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            get_device("cuda")
+
+
+def test_torch_threads_limits_and_restores() -> None:
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with torch_threads(None):
+        assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="n must be a positive int or None"):
+        with torch_threads(0):
+            pass
