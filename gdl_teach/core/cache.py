@@ -58,9 +58,11 @@ def cache_dir() -> Path:
 
 
 def _versions(libraries: Sequence[str]) -> dict[str, str]:
-    from gdl_teach import __version__
-
-    out = {"gdl-teach": __version__}
+    try:
+        kit = metadata.version("gdl-teach")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        kit = "source"
+    out = {"gdl-teach": kit}
     for lib in libraries:
         try:
             out[lib] = metadata.version(lib)

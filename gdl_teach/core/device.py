@@ -49,22 +49,23 @@ def get_device(prefer: str | None = None) -> torch.device:
 
 
 @contextmanager
-def torch_threads(n: int | None) -> Iterator[None]:
-    """Run the enclosed block with at most ``n`` torch CPU threads, then restore the setting.
+def torch_threads(num_threads: int | None) -> Iterator[None]:
+    """Run the enclosed block with at most ``num_threads`` torch CPU threads, then restore the setting.
 
     Small graph models gain nothing from more threads, and on a busy 2-core
     machine two threads made them (and ``index_add_``) 7 to 20 times slower.
     ``None`` leaves torch's setting alone.
 
     Args:
-        n: the thread limit (>= 1), or ``None``.
+        num_threads: the thread limit (>= 1), or ``None``.
     """
-    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
-        raise ValueError(f"n must be a positive int or None, got {n!r}")
+    if num_threads is not None and (isinstance(num_threads, bool) or not isinstance(num_threads, int)
+                                    or num_threads < 1):
+        raise ValueError(f"num_threads must be a positive int or None, got {num_threads!r}")
     before = torch.get_num_threads()
-    limit = n is not None and before > n
+    limit = num_threads is not None and before > num_threads
     if limit:
-        torch.set_num_threads(n)
+        torch.set_num_threads(num_threads)
     try:
         yield
     finally:

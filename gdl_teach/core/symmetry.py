@@ -71,10 +71,10 @@ def rotation_matrix(angles: tuple[float, ...] | float, degrees: bool = True,
     return (rz @ ry @ rx).to(dtype)
 
 
-def random_permutation(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-    """A random permutation of ``range(n)`` as a (n,) long tensor."""
-    n = check_int("n", n, min_value=1)
-    return torch.randperm(n, generator=generator)
+def random_permutation(num_items: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    """A random permutation of ``range(num_items)`` as a (num_items,) long tensor."""
+    num_items = check_int("num_items", num_items, min_value=1)
+    return torch.randperm(num_items, generator=generator)
 
 
 def permute_graph(x: torch.Tensor, edge_index: torch.Tensor, perm: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -1,4 +1,4 @@
-"""Euclidean baselines: models that ignore the structure the lessons are about."""
+"""The multi-layer perceptron: the Euclidean baseline of the lessons, and a building block of many layers."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,21 +16,22 @@ class MLP(nn.Module):
     a GNN, no edges.
 
     Args:
-        in_dim: input features F.
-        hidden: sizes of the hidden layers, e.g. ``(64, 64)``.
-        out_dim: outputs C.
+        in_channels: input features F.
+        hidden_channels: sizes of the hidden layers, e.g. ``(64, 64)``.
+        out_channels: outputs C.
         dropout: dropout probability between layers.
     """
 
-    def __init__(self, in_dim: int, hidden: Sequence[int], out_dim: int, dropout: float = 0.0) -> None:
+    def __init__(self, in_channels: int, hidden_channels: Sequence[int], out_channels: int,
+                 dropout: float = 0.0) -> None:
         super().__init__()
-        check_int("in_dim", in_dim, min_value=1)
-        check_int("out_dim", out_dim, min_value=1)
+        check_int("in_channels", in_channels, min_value=1)
+        check_int("out_channels", out_channels, min_value=1)
         check_float("dropout", dropout, min_value=0.0, max_value=1.0)
-        if isinstance(hidden, int) or not all(isinstance(h, int) and h >= 1 for h in hidden):
-            raise TypeError(f"hidden must be a sequence of positive ints, e.g. (64,), got {hidden!r}")
-        self.in_dim = in_dim
-        dims = [in_dim, *hidden, out_dim]
+        if isinstance(hidden_channels, int) or not all(isinstance(h, int) and h >= 1 for h in hidden_channels):
+            raise TypeError(f"hidden_channels must be a sequence of positive ints, e.g. (64,), got {hidden_channels!r}")
+        self.in_channels = in_channels
+        dims = [in_channels, *hidden_channels, out_channels]
         layers: list[nn.Module] = []
         for i, (a, b) in enumerate(zip(dims[:-1], dims[1:])):
             layers.append(nn.Linear(a, b))
@@ -40,5 +41,5 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (N, F) -> (N, C)."""
-        check_tensor("x", x, shape=(None, self.in_dim), floating=True)
+        check_tensor("x", x, shape=(None, self.in_channels), floating=True)
         return self.net(x)

@@ -34,6 +34,6 @@ def test_torch_threads_limits_and_restores() -> None:
     assert torch.get_num_threads() == before
     with torch_threads(None):
         assert torch.get_num_threads() == before
-    with pytest.raises(ValueError, match="n must be a positive int or None"):
+    with pytest.raises(ValueError, match="num_threads must be a positive int or None"):
         with torch_threads(0):
             pass

@@ -108,7 +108,7 @@ def test_metrics_against_known_values() -> None:
 
 
 def test_mlp_errors() -> None:
-    with pytest.raises(TypeError, match="hidden must be a sequence"):
+    with pytest.raises(TypeError, match="hidden_channels must be a sequence"):
         MLP(2, 16, 2)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"x must have shape \(N, 2\)"):
         MLP(2, (4,), 1)(torch.zeros(3, 5))
