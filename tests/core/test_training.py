@@ -7,8 +7,9 @@ import torch.nn.functional as F
 from torch_geometric.data import Data
 
 from gdl_teach import seed_everything
-from gdl_teach.core.metrics import accuracy, brier, mae, r2_score, rmse, roc_auc
-from gdl_teach.core.training import default_step, evaluate, fit
+from gdl_teach.core.batches import ShuffledBatches
+from gdl_teach.core.metrics import accuracy
+from gdl_teach.core.training import check_prediction, default_step, evaluate, fit, predict, to_device
 from gdl_teach.nn.mlp import MLP
 
 
@@ -91,24 +92,85 @@ def test_default_step_uses_masks() -> None:
     assert pred.shape[0] == int(data.val_mask.sum()) == target.shape[0]
 
 
-def test_metrics_against_known_values() -> None:
-    assert accuracy(torch.tensor([[0.1, 0.9], [0.8, 0.2]]), torch.tensor([1, 1])) == 0.5
-    assert rmse(torch.tensor([1.0, 3.0]), torch.tensor([0.0, 0.0])) == pytest.approx(5 ** 0.5)
-    assert mae(torch.tensor([1.0, -3.0]), torch.tensor([0.0, 0.0])) == 2.0
-    assert r2_score(torch.tensor([1.0, 2, 3]), torch.tensor([1.0, 2, 3])) == 1.0
-    assert roc_auc(torch.tensor([0.1, 0.4, 0.35, 0.8]), torch.tensor([0, 0, 1, 1])) == 0.75
-    assert roc_auc(torch.tensor([0.5, 0.5]), torch.tensor([0, 1])) == 0.5
-    assert brier(torch.tensor([1.0, 0.0]), torch.tensor([1, 1])) == 0.5
-    with pytest.raises(ValueError, match="both classes"):
-        roc_auc(torch.tensor([0.1, 0.2]), torch.tensor([1, 1]))
-    with pytest.raises(ValueError, match="same length"):
-        rmse(torch.zeros(3), torch.zeros(2))
-    with pytest.raises(ValueError, match="prob must be probabilities"):
-        brier(torch.tensor([1.5]), torch.tensor([1]))
-
-
 def test_mlp_errors() -> None:
     with pytest.raises(TypeError, match="hidden_channels must be a sequence"):
         MLP(2, 16, 2)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"x must have shape \(N, 2\)"):
         MLP(2, (4,), 1)(torch.zeros(3, 5))
+
+
+def test_fit_refuses_empty_training_data() -> None:
+    with pytest.raises(ValueError, match="train_data holds no batch"):
+        fit(NodeMLP(), [], loss_fn=F.cross_entropy, epochs=1, progress=False, device="cpu")
+    empty_loader = torch.utils.data.DataLoader([], batch_size=4)
+    with pytest.raises(ValueError, match="train_data holds no batch"):
+        fit(NodeMLP(), empty_loader, loss_fn=F.cross_entropy, epochs=1, progress=False, device="cpu")
+    data = _blobs()
+    data.train_mask = torch.zeros_like(data.train_mask)
+    with pytest.raises(ValueError, match="gave no example"):
+        fit(NodeMLP(), data, loss_fn=F.cross_entropy, epochs=1, progress=False, device="cpu")
+
+
+def test_fit_refuses_predictions_that_would_broadcast() -> None:
+    class Regressor(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lin = torch.nn.Linear(2, 1)
+
+        def forward(self, data: Data) -> torch.Tensor:
+            return self.lin(data.x).squeeze(-1)  # (N,)
+
+    data = Data(x=torch.randn(8, 2), y=torch.randn(8, 1))  # (N, 1): mse_loss would broadcast to (N, N)
+    with pytest.raises(ValueError, match=r"pred of shape \(8,\) and target of shape \(8, 1\)"):
+        fit(Regressor(), data, loss_fn=F.mse_loss, epochs=1, progress=False, device="cpu")
+    check_prediction(torch.zeros(4, 3), torch.zeros(4, dtype=torch.long))  # class scores vs labels: fine
+    check_prediction(torch.zeros(2, 5, 7, 9), torch.zeros(2, 7, 9, dtype=torch.long))  # per-pixel labels: fine
+
+
+def test_fit_warns_once_when_the_loss_explodes() -> None:
+    seed_everything(0)
+    data = Data(x=torch.randn(64, 2), y=torch.randn(64, 1))
+    model = torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1))
+
+    class Step:
+        def __call__(self, m, batch, split):  # noqa: ANN001, ANN204
+            return m(batch.x), batch.y
+
+    with pytest.warns(RuntimeWarning, match="smaller learning rate") as record:
+        try:
+            fit(model, data, loss_fn=F.mse_loss, epochs=30, lr=5.0, optimizer=torch.optim.SGD(model.parameters(), lr=5.0),
+                step=Step(), progress=False, device="cpu")
+        except FloatingPointError:
+            pass  # it may go on to overflow; the warning came first
+    assert sum("smaller learning rate" in str(w.message) for w in record) == 1
+
+
+def test_batches_are_copied_to_the_device_not_moved_in_place() -> None:
+    data = _blobs()
+    moved = to_device(data, torch.device("meta"))
+    assert moved.x.device.type == "meta" and data.x.device.type == "cpu", "the learner's Data must stay put"
+    assert to_device(data, torch.device("cpu")) is data  # nothing to move: no copy
+    pair = to_device((data.x, data.y), torch.device("meta"))
+    assert pair[0].device.type == "meta" and data.x.device.type == "cpu"
+
+
+def test_predict_runs_where_the_model_is() -> None:
+    model = NodeMLP().to("meta")
+    pred_device = []
+
+    def step(m, batch, split):  # noqa: ANN001, ANN202
+        pred_device.append(batch.x.device.type)
+        return m(batch), batch.y
+
+    with pytest.raises(NotImplementedError):  # meta tensors cannot be copied back to the CPU
+        predict(model, _blobs(), step=step)
+    assert pred_device == ["meta"]
+
+
+def test_shuffled_batches_set_epoch_restarts_the_shuffles() -> None:
+    graphs = [Data(x=torch.full((2, 1), float(i)), edge_index=torch.zeros(2, 0, dtype=torch.long)) for i in range(6)]
+    loader = ShuffledBatches(graphs, batch_size=2, num_orders=3, seed=0)
+    first = [b.x.view(-1).tolist() for b in loader]
+    second = [b.x.view(-1).tolist() for b in loader]
+    loader.set_epoch(0)
+    assert [b.x.view(-1).tolist() for b in loader] == first and first != second
