@@ -28,6 +28,8 @@ def run_notebook(path: str | Path, timeout: int = 600, cold: bool = True) -> dic
         ``{"notebook", "seconds", "peak_mib", "status"}``.
     """
     path = Path(path)
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds per cell, got {timeout!r}")
     if not path.is_file() or path.suffix != ".ipynb":
         raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
     env = dict(os.environ)

@@ -12,6 +12,16 @@ import sys
 from pathlib import Path
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of seconds, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0 (seconds per cell), got {value}")
+    return value
+
+
 def _notebooks(paths: list[str]) -> list[Path]:
     found: list[Path] = []
     for p in paths or ["notebooks"]:
@@ -27,10 +37,10 @@ def _notebooks(paths: list[str]) -> list[Path]:
     return found
 
 
-def cmd_doctor(_args: argparse.Namespace) -> int:
+def cmd_doctor(args: argparse.Namespace) -> int:
     from gdl_teach.tools.doctor import report
 
-    text, ok = report()
+    text, ok = report(args.context)
     print(text)
     return 0 if ok else 1
 
@@ -47,7 +57,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI run as root
-    return subprocess.call(cmd + list(args.extra))  # other options go to jupyter lab
+    env = {**os.environ, "GDL_TEACH_LAB": "1"}  # the doctor in a lesson knows it runs in the kit's own lab
+    return subprocess.call(cmd + list(args.extra), env=env)  # other options go to jupyter lab
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -65,7 +76,12 @@ def cmd_strip(args: argparse.Namespace) -> int:
     import nbformat
 
     for nb_path in _notebooks(args.paths):
-        nb = nbformat.read(nb_path, as_version=4)
+        try:
+            nb = nbformat.read(nb_path, as_version=4)
+        except Exception as err:  # noqa: BLE001 - JSON, schema or encoding errors
+            print(f"gdl-teach strip: {nb_path} is not a readable notebook ({type(err).__name__}: {err})",
+                  file=sys.stderr)
+            return 2
         dirty = False
         for cell in nb.cells:
             if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
@@ -93,7 +109,11 @@ def cmd_sync_colab(args: argparse.Namespace) -> int:
 def cmd_student(args: argparse.Namespace) -> int:
     from gdl_teach.tools.editions import write_student_editions
 
-    written = write_student_editions(_notebooks(args.paths), Path(args.out))
+    try:
+        written = write_student_editions(_notebooks(args.paths), Path(args.out), force=args.force)
+    except (ValueError, OSError) as err:
+        print(f"gdl-teach student: {err}", file=sys.stderr)
+        return 2
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -102,7 +122,10 @@ def cmd_student(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gdl-teach", description="Geometric deep learning teaching kit.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("doctor", help="check versions, device and each lesson's offline data").set_defaults(fn=cmd_doctor)
+    p = sub.add_parser("doctor", help="check versions, device and each lesson's offline data")
+    p.add_argument("--context", choices=("kit", "colab", "notebook"), default="kit",
+                   help="kit (default): lessons and the kit's test tools; colab/notebook: lessons only")
+    p.set_defaults(fn=cmd_doctor)
     p = sub.add_parser("lab", help="open the lessons in JupyterLab")
     p.add_argument("--folder", default="notebooks")
     p.add_argument("--port", type=int, default=0)
@@ -110,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_lab)
     p = sub.add_parser("bench", help="run lessons, print wall time and peak memory")
     p.add_argument("paths", nargs="*")
-    p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    p.add_argument("--timeout", type=_positive_int, default=600, help="seconds per cell (> 0)")
     p.add_argument("--warm", action="store_true", help="reuse the cache (default: empty cache, a first run)")
     p.add_argument("--budget-s", type=float, default=90)
     p.add_argument("--budget-mib", type=float, default=2048)
@@ -124,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("student", help="write student editions (solutions replaced by stubs)")
     p.add_argument("paths", nargs="*")
     p.add_argument("--out", default="student")
+    p.add_argument("--force", action="store_true", help="overwrite files in --out even when they hold solutions")
     p.set_defaults(fn=cmd_student)
     return parser
 

@@ -68,12 +68,39 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return copy
 
 
-def write_student_editions(notebooks: list[Path], out_dir: Path) -> list[Path]:
+def _check_out_dir(notebooks: list[Path], out_dir: Path) -> None:
+    """Refuse an output folder that is, holds, or lies inside a folder of the instructor notebooks."""
+    out = out_dir.resolve()
+    for path in notebooks:
+        source = Path(path).resolve().parent
+        if out == source or source in out.parents or out in source.parents:
+            raise ValueError(
+                f"out_dir {str(out_dir)!r} is, contains or lies inside the folder of the instructor notebooks "
+                f"({source}); writing student copies there would replace the answer key. Choose another folder, "
+                "e.g. --out student")
+
+
+def _holds_solutions(path: Path) -> bool:
+    """Whether an existing notebook file still holds solutions (an instructor copy), or cannot be read."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - unreadable: treat as something not to overwrite
+        return True
+    return nb.metadata.get("gdl_teach", {}).get("edition") != "student" or any(
+        BEGIN in c.source for c in nb.cells if c.cell_type == "code")
+
+
+def write_student_editions(notebooks: list[Path], out_dir: Path, force: bool = False) -> list[Path]:
     """Write a student copy of each lesson to ``out_dir`` (same file names).
+
+    Never writes into the instructor notebooks' folder (or a folder inside it,
+    or one that contains it), and never overwrites an existing file that holds
+    solutions unless ``force`` is True. Existing student copies are replaced.
 
     Args:
         notebooks: the instructor notebooks.
         out_dir: destination folder, created if needed.
+        force: overwrite existing files in ``out_dir`` even when they hold solutions.
 
     Returns:
         The paths written.
@@ -81,11 +108,23 @@ def write_student_editions(notebooks: list[Path], out_dir: Path) -> list[Path]:
     if not notebooks:
         raise ValueError("notebooks must name at least one lesson")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    _check_out_dir(list(notebooks), out_dir)
+    editions = []
     for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as err:  # noqa: BLE001 - JSON, schema or encoding errors
+            raise ValueError(f"{path} is not a readable notebook ({type(err).__name__}: {err})") from None
         target = out_dir / Path(path).name
-        nbformat.write(student_notebook(nb), target)
-        written.append(target)
-    return written
+        if target.exists() and not force and _holds_solutions(target):
+            raise FileExistsError(f"{target} exists and holds solutions (it is not a student edition); "
+                                  "refusing to overwrite it. Pass --force (force=True) to overwrite it anyway.")
+        editions.append((target, student_notebook(nb)))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for target, nb in editions:
+            nbformat.write(nb, target)
+    except OSError as err:
+        raise OSError(f"cannot write student editions to {str(out_dir)!r}: {err.strerror}; choose a writable "
+                      "folder with --out") from None
+    return [target for target, _ in editions]

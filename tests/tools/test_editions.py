@@ -59,3 +59,45 @@ def test_student_edition_stubs_fail_their_checks_with_a_hint(path, tmp_path) -> 
         [err] = [o for o in cell.outputs if o.output_type == "error"]
         assert err.ename == "ExerciseFailed", f"a check failed with {err.ename}: {err.evalue}"
         assert "NotImplementedError" in err.evalue and "replace the stub" in err.evalue
+
+
+def test_student_refuses_to_write_into_the_instructor_folder(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    from gdl_teach.tools import cli
+
+    lessons = tmp_path / "notebooks"
+    lessons.mkdir()
+    src = lessons / NOTEBOOKS[0].name
+    src.write_bytes(NOTEBOOKS[0].read_bytes())
+    before = src.read_bytes()
+    for out in (lessons, lessons / "student", tmp_path):  # is, lies inside, contains the source folder
+        assert cli.main(["student", str(lessons), "--out", str(out)]) == 2
+        assert "answer key" in capsys.readouterr().err
+    assert src.read_bytes() == before and not (lessons / "student").exists()
+
+
+def test_student_never_overwrites_solutions_without_force(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    from gdl_teach.tools import cli
+
+    out = tmp_path / "out"
+    out.mkdir()
+    key = out / NOTEBOOKS[0].name
+    key.write_bytes(NOTEBOOKS[0].read_bytes())  # an instructor copy someone put there
+    assert cli.main(["student", str(NOTEBOOKS[0]), "--out", str(out)]) == 2
+    assert "holds solutions" in capsys.readouterr().err and key.read_bytes() == NOTEBOOKS[0].read_bytes()
+    assert cli.main(["student", str(NOTEBOOKS[0]), "--out", str(out), "--force"]) == 0
+    assert STUB_MARKER in key.read_text()
+    assert cli.main(["student", str(NOTEBOOKS[0]), "--out", str(out)]) == 0, "a student copy may be replaced"
+
+
+def test_student_names_a_corrupt_notebook_and_an_unwritable_folder(tmp_path, capsys) -> None:
+    from gdl_teach.tools import cli
+
+    bad = tmp_path / "lessons" / "01_bad.ipynb"
+    bad.parent.mkdir()
+    bad.write_text("{ not json")
+    assert cli.main(["student", str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert "01_bad.ipynb is not a readable notebook" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert cli.main(["student", str(NOTEBOOKS[0]), "--out", str(blocker / "sub")]) == 2
+    assert "choose a writable folder" in capsys.readouterr().err
