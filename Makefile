@@ -16,7 +16,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test test-package test-notebooks test-browser bench strip doctor browser-deps student clean
+.PHONY: setup lab lint test test-package test-notebooks test-browser bench strip doctor browser-deps student clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,16 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser test needs Debian's chromium: sudo apt-get install -y chromium"; fi; }
 
-# Every test: the package tests and nbval over every lesson, in one pytest run,
+# Lint: ruff over everything (package, tests, scripts, notebooks); mypy over the shared layers.
+SHARED_LAYERS := gdl_teach/core gdl_teach/geometry gdl_teach/nn gdl_teach/data gdl_teach/viz gdl_teach/exercises
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy --ignore-missing-imports $(SHARED_LAYERS)
+
+# Every test: lint, then the package tests and nbval over every lesson, in one pytest run,
 # with outbound network cut (scripts/offline). pytest exits non-zero when no
 # test ran (exit 5), so an empty run fails too.
-test: setup browser-deps
+test: setup browser-deps lint
 	scripts/offline $(PY) -m pytest tests notebooks --nbval-lax --nbval-cell-timeout=300 -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
 test-package: setup

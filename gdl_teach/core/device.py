@@ -64,7 +64,7 @@ def torch_threads(num_threads: int | None) -> Iterator[None]:
         raise ValueError(f"num_threads must be a positive int or None, got {num_threads!r}")
     before = torch.get_num_threads()
     limit = num_threads is not None and before > num_threads
-    if limit:
+    if num_threads is not None and limit:
         torch.set_num_threads(num_threads)
     try:
         yield

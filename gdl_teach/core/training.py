@@ -211,7 +211,8 @@ class EarlyStopping:
         self.patience = None if patience is None else check_int("patience", patience, min_value=1)
         self.higher_is_better = higher_is_better
         self.best_score: float | None = None
-        self.best_epoch, self.waited, self.best_state = -1, 0, None
+        self.best_epoch, self.waited = -1, 0
+        self.best_state: dict[str, Any] | None = None
 
     def update(self, score: float, epoch: int, model: nn.Module) -> bool:
         """Record ``score`` of ``epoch``; return True when training should stop."""

@@ -49,8 +49,8 @@ def check_tensor(
         want = _fmt_shape(shape) if shape is not None else f"{ndim} dimensions"
         raise ValueError(f"{name} must have shape {want}, got {tuple(value.shape)}")
     if shape is not None:
-        for want, got in zip(shape, value.shape):
-            if want is not None and want != got:
+        for size, got in zip(shape, value.shape):
+            if size is not None and size != got:
                 raise ValueError(f"{name} must have shape {_fmt_shape(shape)}, got {tuple(value.shape)}")
     if floating and not value.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")

@@ -110,11 +110,12 @@ def _per_example(x: torch.Tensor, y: torch.Tensor, bx: torch.Tensor, by: torch.T
 
 
 def _knn_search(k: int) -> Callable[..., tuple[torch.Tensor, torch.Tensor]]:
-    def search(points: torch.Tensor, queries: torch.Tensor, exclude: torch.Tensor | None) -> tuple[torch.Tensor, ...]:
+    def search(points: torch.Tensor, queries: torch.Tensor,
+               exclude: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
         if points.device.type == "cpu":
             ex = None if exclude is None else exclude.numpy()
-            _, idx = engines.kdtree_knn(points.detach().double().numpy(), queries.detach().double().numpy(), k, ex)
-            idx = torch.from_numpy(idx)
+            _, found = engines.kdtree_knn(points.detach().double().numpy(), queries.detach().double().numpy(), k, ex)
+            idx = torch.from_numpy(found)
         else:
             _, idx = engines.brute_knn(points.detach(), queries.detach(), k, exclude)
         q = torch.arange(queries.shape[0], device=points.device).unsqueeze(1).expand_as(idx)
@@ -123,7 +124,8 @@ def _knn_search(k: int) -> Callable[..., tuple[torch.Tensor, torch.Tensor]]:
 
 
 def _radius_search(r: float, max_num_neighbors: int) -> Callable[..., tuple[torch.Tensor, torch.Tensor]]:
-    def search(points: torch.Tensor, queries: torch.Tensor, exclude: torch.Tensor | None) -> tuple[torch.Tensor, ...]:
+    def search(points: torch.Tensor, queries: torch.Tensor,
+               exclude: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
         if points.device.type != "cpu":
             return engines.brute_radius(points.detach(), queries.detach(), r, max_num_neighbors, exclude)
         ex = None if exclude is None else exclude.numpy()
