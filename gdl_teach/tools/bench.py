@@ -48,20 +48,16 @@ def run_notebook(path: str | Path, timeout: int = 600, cold: bool = True) -> dic
 
 
 def notebook_client(nb: Any, workdir: str | Path, timeout: int = 600, allow_errors: bool = False) -> Any:
-    """An ``nbclient.NotebookClient`` for running a lesson headless.
+    """A plain ``nbclient.NotebookClient`` for running a lesson headless, as nbconvert and papermill do.
 
-    nbclient mimics ipywidgets' ``Output`` widget by sending comm messages on
-    the kernel's shell channel while it waits on that channel for the cell's
-    reply; with the lessons' explorers this stalled about one run in five
-    until the cell timeout. Headless runs do not need the widget's captured
-    outputs (nbval and the browser test check those), so the mimicry is off.
+    The explorers write their figures straight into their Output widget's
+    state (:mod:`gdl_teach.viz.explorer` says why), so nbclient's imitation of
+    the Output widget is never engaged and nothing needs turning off here.
     """
     from nbclient import NotebookClient
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(workdir)}})
-    client.widget_registry = {}  # no Output-widget mimicry: see above
-    return client
+    return NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                          resources={"metadata": {"path": str(workdir)}})
 
 
 def _execute_here(path: Path, timeout: int) -> None:

@@ -1,11 +1,46 @@
-"""The base class of the kit's interactive explorers."""
+"""The base class of the kit's interactive explorers.
+
+How a redraw reaches the page. The figure is rendered to its display formats
+(PNG for matplotlib, plotly's JSON for plotly) in the kernel and written into
+the ``Output`` widget's ``outputs`` state in one assignment. The usual idiom,
+``with out: clear_output(wait=True); display(fig)``, instead sets the Output's
+``msg_id`` so that the front end routes the cell's display messages into the
+widget. Headless executors (nbclient, nbconvert, papermill) imitate that
+routing by sending an ``update`` comm message back to the kernel on the shell
+channel for every captured output, while the same client is waiting on that
+channel for the cell's reply; that race stalled about one headless run in five
+until the cell timed out (jupyter/nbclient#312). Writing ``outputs`` directly
+never sets ``msg_id``, so there is nothing to imitate and nothing to race.
+"""
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import clear_output, display
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the kit
+        return False
+    return get_ipython() is not None
+
+
+def display_output(obj: Any) -> dict[str, Any]:
+    """``obj`` as a ``display_data`` output (all the formats IPython would show), for an Output widget."""
+    from IPython import get_ipython
+
+    data, metadata = get_ipython().display_formatter.format(obj)
+    return {"output_type": "display_data", "data": data, "metadata": metadata}
+
+
+def error_output(err: BaseException) -> dict[str, Any]:
+    """An ``error`` output with the traceback of ``err``, as a notebook shows one."""
+    lines = traceback.format_exception(type(err), err, err.__traceback__)
+    return {"output_type": "error", "ename": type(err).__name__, "evalue": str(err), "traceback": lines}
 
 
 class Explorer(widgets.VBox):
@@ -13,7 +48,9 @@ class Explorer(widgets.VBox):
 
     Subclasses implement ``draw(**values) -> (figure, result)`` where ``figure``
     is a matplotlib Figure or plotly Figure and ``result`` is anything a test
-    may want to inspect (a table, a number). ``controls`` maps names to widgets.
+    may want to inspect (a table, a number; shown too when it has an HTML form).
+    ``controls`` maps names to widgets. ``last_figure``, ``last_result`` and
+    ``draw_count`` let tests drive the same callbacks a learner's mouse does.
     """
 
     def __init__(self, controls: dict[str, widgets.ValueWidget], title: str = "") -> None:
@@ -38,20 +75,27 @@ class Explorer(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        """Redraw with the current control values.
+        """Redraw with the current control values and show the result in the Output area.
 
-        ``draw`` runs inside the Output area, so an error while drawing shows
-        its traceback in the widget, where the learner looks, not in a log.
+        In a kernel a drawing error is shown in the widget, where the learner
+        looks (not in a log), and the controls keep working; outside a kernel
+        (tests, scripts) it is raised.
         """
-        fig = None  # in a kernel the Output shows a drawing error and swallows it
-        with self.out:
-            clear_output(wait=True)
+        in_kernel = _in_kernel()
+        try:
             fig, result = self.draw(**self.values())
-            self.last_figure, self.last_result = fig, result
-            self.draw_count += 1
-            display(fig)
+        except Exception as err:
+            if not in_kernel:
+                raise
+            self.out.outputs = (error_output(err),)
+            return
+        self.last_figure, self.last_result = fig, result
+        self.draw_count += 1
+        if in_kernel:
+            shown = [display_output(fig)]
             if result is not None and hasattr(result, "_repr_html_"):
-                display(result)
+                shown.append(display_output(result))
+            self.out.outputs = tuple(shown)
         if isinstance(fig, plt.Figure):
             plt.close(fig)
 
