@@ -1,4 +1,12 @@
-"""Lesson 01, Euclidean vs non-Euclidean data: its data, models, experiments, plots, widgets and checks.
+"""Lesson 01, Euclidean vs non-Euclidean data, one module per idea.
+
+* :mod:`~gdl_teach.euclid.grid`: an image's pixel grid as a graph with typed edges; shifts;
+* :mod:`~gdl_teach.euclid.projection`: a cube, a square, and what a 2D view does to distances and angles;
+* :mod:`~gdl_teach.euclid.geodesics`: a sphere and a Swiss roll; straight-line vs geodesic distance;
+* :mod:`~gdl_teach.euclid.hub_graphs`: graphs with and without a hub, and renumbered copies;
+* :mod:`~gdl_teach.euclid.models`: a convolution as message passing, a GNN and an adjacency MLP;
+* :mod:`~gdl_teach.euclid.viz`, :mod:`~gdl_teach.euclid.widgets`, :mod:`~gdl_teach.euclid.checks`:
+  the lesson's figures, its explorer and its exercise checks.
 
 A lesson subpackage imports the shared layers (core, geometry, nn, viz, data,
 exercises), never another lesson.

@@ -4,10 +4,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+from torch_geometric.nn import global_add_pool
 
 from gdl_teach.core.symmetry import check_invariance, permute_rows, random_rotation, rotation_matrix
 from gdl_teach.core.validate import check_batch, check_int, check_tensor
-from gdl_teach.euclid.data import make_cube, make_grid_graph, pairwise_distances, project_to_plane
+from gdl_teach.euclid.grid import make_grid_graph
+from gdl_teach.euclid.projection import make_cube, pairwise_distances, project_to_plane
 from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed
 
 
@@ -24,7 +26,7 @@ def reference_grid_edges(height: int, width: int) -> tuple[torch.Tensor, torch.T
     Returns:
         ``(edge_index, offset)``: (2, E) edges ``j -> i`` from the pixel a 3x3
         kernel centred on ``i`` reads to ``i``, and (E,) offset ids ``k`` into
-        :data:`~gdl_teach.euclid.data.OFFSETS_3X3`.
+        :data:`~gdl_teach.euclid.grid.OFFSETS_3X3`.
     """
     grid = make_grid_graph(height, width, padding="zeros")
     return grid.edge_index, grid.edge_attr
@@ -82,7 +84,7 @@ def check_grid_edges(grid_edges: Callable[[int, int], tuple[torch.Tensor, torch.
 # exercise 2: sum pooling
 # --------------------------------------------------------------------------
 def reference_sum_pool(x: torch.Tensor, batch: torch.Tensor, num_graphs: int) -> torch.Tensor:
-    """Sum of the node features of each graph.
+    """Sum of the node features of each graph: PyG's ``global_add_pool``, which the lesson's models use.
 
     Args:
         x: (N, F) node features.
@@ -93,9 +95,9 @@ def reference_sum_pool(x: torch.Tensor, batch: torch.Tensor, num_graphs: int) ->
         (B, F).
     """
     x = check_tensor("x", x, ndim=2)
-    batch = check_batch("batch", batch, x.shape[0])
-    num_graphs = check_int("num_graphs", num_graphs, min_value=1)
-    return torch.zeros(num_graphs, x.shape[1], dtype=x.dtype).index_add(0, batch, x)
+    batch = check_batch("batch", batch, x.shape[0], device=x.device)
+    num_graphs = check_int("num_graphs", num_graphs, min_value=int(batch.max()) + 1 if batch.numel() else 1)
+    return global_add_pool(x, batch, size=num_graphs)
 
 
 @exercise(reference=reference_sum_pool)
@@ -118,7 +120,8 @@ def check_sum_pool(sum_pool: Callable[[torch.Tensor, torch.Tensor, int], torch.T
     check_close("sum_pool", last_empty, reference_sum_pool(x, batch, 4),
                 hint="With num_graphs=4 and no node in graph 3, its row must be zeros: use num_graphs for the size.")
     one = torch.zeros(7, dtype=torch.long)
-    report = check_invariance(lambda h: sum_pool(h, one, 1), (torch.randn(7, 4, generator=g),), permute_rows())
+    report = check_invariance(lambda h: call_answer("sum_pool", sum_pool, h, one, 1), (torch.randn(7, 4, generator=g),),
+                              permute_rows())
     expect(report.passed, f"sum pooling should not care about the order of the nodes, but {report}.")
     passed(f"sum_pool adds the nodes of each graph; relabelling the nodes: {report}.")
 
@@ -144,7 +147,7 @@ def check_projected_distances(projected_distances: Callable[[torch.Tensor, torch
     """Check a learner's ``projected_distances(pos, rot) -> (N, N)``."""
     cube, _ = make_cube()
     g = torch.Generator().manual_seed(3)
-    cases = [(cube, rotation_matrix((30.0, 20.0, 10.0)).double()),
+    cases = [(cube, rotation_matrix((30.0, 20.0, 10.0), dtype=torch.float64)),
              (torch.randn(6, 3, generator=g, dtype=torch.float64), random_rotation(3, generator=g).double())]
     for pos, rot in cases:
         got = call_answer("projected_distances", projected_distances, pos, rot)

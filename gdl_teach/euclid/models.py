@@ -2,17 +2,23 @@
 
 * :class:`OffsetConv`: message passing where the message depends on the
   edge's *offset type*. On the pixel grid graph of
-  :func:`gdl_teach.euclid.data.make_grid_graph` it is exactly a 3x3
+  :func:`gdl_teach.euclid.grid.make_grid_graph` it is exactly a 3x3
   ``Conv2d`` (LeCun et al., 1998); on a general graph with edge types it is a
   relational GCN layer (Schlichtkrull et al., 2018, "Modeling Relational Data
-  with Graph Convolutional Networks"), PyG's ``RGCNConv(aggr="add",
-  root_weight=False)``.
+  with Graph Convolutional Networks", https://arxiv.org/abs/1703.06103), PyG's
+  ``RGCNConv(aggr="add", root_weight=False)``.
 * :class:`NeighbourSumConv` and :class:`GNNClassifier`: a permutation-invariant
   graph classifier, sum aggregation and sum pooling (Morris et al., 2019,
-  "Weisfeiler and Leman Go Neural", PyG's ``GraphConv``; Xu et al., 2019,
-  "How Powerful are Graph Neural Networks?").
+  "Weisfeiler and Leman Go Neural", https://arxiv.org/abs/1810.02244, PyG's
+  ``GraphConv``; Xu et al., 2019, "How Powerful are Graph Neural Networks?",
+  https://arxiv.org/abs/1810.00826). The readout is PyG's ``global_add_pool``.
 * :class:`AdjacencyMLP`: the Euclidean baseline that flattens the adjacency
   matrix into a vector, so its output depends on how the nodes are numbered.
+* :func:`graph_level_step`: how :func:`gdl_teach.core.training.fit` feeds a
+  batch of graphs to either classifier.
+
+The layers written here by hand are the ones the lesson teaches (a convolution
+as message passing, sum aggregation); each is tested against PyG's.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch_geometric.nn import global_add_pool
 from torch_geometric.utils import to_dense_adj
 
 from gdl_teach.core.validate import check_batch, check_edge_index, check_int, check_tensor
@@ -34,14 +41,20 @@ class OffsetConv(nn.Module):
     is the edge's type (on a grid: which of the 9 relative offsets ``j`` sits
     at). With zero padding, a border pixel simply has fewer incoming edges.
 
-    Paper: Schlichtkrull et al., 2018 (R-GCN); on the grid graph it is the 3x3
-    convolution of LeCun et al., 1998.
+    Paper: Schlichtkrull et al., 2018, "Modeling Relational Data with Graph
+    Convolutional Networks" (R-GCN, https://arxiv.org/abs/1703.06103); on the
+    grid graph it is the 3x3 convolution of LeCun et al., 1998, "Gradient-based
+    learning applied to document recognition".
 
     Args:
         in_channels: input features C_in.
         out_channels: output features C_out.
         num_offsets: number of edge types K (9 for a 3x3 kernel).
         bias: add a learnable bias.
+
+    Shapes:
+        - input: node features (N, C_in), edge indices (2, E), edge types (E,)
+        - output: node features (N, C_out)
     """
 
     def __init__(self, in_channels: int, out_channels: int, num_offsets: int = 9, bias: bool = True) -> None:
@@ -67,7 +80,8 @@ class OffsetConv(nn.Module):
             raise ValueError("conv must have kernel_size=3, stride=1, padding=1, dilation=1, groups=1; got "
                              f"kernel_size={conv.kernel_size}, stride={conv.stride}, padding={conv.padding}, "
                              f"dilation={conv.dilation}, groups={conv.groups}")
-        layer = cls(conv.in_channels, conv.out_channels, 9, bias=conv.bias is not None)
+        # on the conv's device and dtype, so the copy below never crosses devices
+        layer = cls(conv.in_channels, conv.out_channels, 9, bias=conv.bias is not None).to(conv.weight)
         with torch.no_grad():
             # (C_out, C_in, 3, 3) -> (3, 3, C_in, C_out) -> (9, C_in, C_out): offset k = row * 3 + col
             layer.weight.copy_(conv.weight.permute(2, 3, 1, 0).reshape(9, conv.in_channels, conv.out_channels))
@@ -101,11 +115,16 @@ class NeighbourSumConv(nn.Module):
     """``h_i = W_root x_i + W_nbr (sum over edges j -> i of x_j) + b``.
 
     Permutation-equivariant: relabelling the nodes relabels the output rows.
-    Paper: Morris et al., 2019, "Weisfeiler and Leman Go Neural" (PyG's ``GraphConv``).
+    Paper: Morris et al., 2019, "Weisfeiler and Leman Go Neural"
+    (https://arxiv.org/abs/1810.02244), PyG's ``GraphConv(aggr="add")``.
 
     Args:
         in_channels: input features F.
         out_channels: output features F'.
+
+    Shapes:
+        - input: node features (N, F), edge indices (2, E)
+        - output: node features (N, F')
     """
 
     def __init__(self, in_channels: int, out_channels: int) -> None:
@@ -123,70 +142,62 @@ class NeighbourSumConv(nn.Module):
         return self.lin_root(x) + self.lin_nbr(agg)
 
 
-def sum_pool(x: torch.Tensor, batch: torch.Tensor | None = None, num_graphs: int | None = None) -> torch.Tensor:
-    """Add up the node features of each graph: a permutation-invariant readout.
+def _graph_ids(batch: torch.Tensor | None, num_nodes: int, device: torch.device) -> tuple[torch.Tensor, int]:
+    """The checked batch vector and the number of graphs B; ids must run 0..B-1 without a gap.
 
-    Args:
-        x: (N, F) node features.
-        batch: (N,) graph id of each node (PyG's ``batch``); ``None`` means one graph.
-        num_graphs: B; default ``batch.max() + 1``.
-
-    Returns:
-        (B, F) one row per graph.
+    PyG's pooling would return a row of zeros for a graph id that has no nodes;
+    a classifier would then predict a class for a graph that does not exist.
     """
-    x = check_tensor("x", x, ndim=2, nonempty=True)
-    batch = check_batch("batch", batch, x.shape[0], device=x.device)
-    b = int(batch.max()) + 1 if num_graphs is None else check_int("num_graphs", num_graphs, min_value=int(batch.max()) + 1)
-    return torch.zeros(b, x.shape[1], dtype=x.dtype, device=x.device).index_add(0, batch, x)
-
-
-def mean_pool(x: torch.Tensor, batch: torch.Tensor | None = None, num_graphs: int | None = None) -> torch.Tensor:
-    """Average the node features of each graph (permutation-invariant).
-
-    Args:
-        x: (N, F) node features.
-        batch: (N,) graph id of each node; ``None`` means one graph.
-        num_graphs: B; default ``batch.max() + 1``.
-
-    Returns:
-        (B, F); a graph without nodes gets zeros.
-    """
-    total = sum_pool(x, batch, num_graphs)
-    ones = torch.ones(x.shape[0], 1, dtype=x.dtype, device=x.device)
-    count = sum_pool(ones, batch, total.shape[0])  # (B, 1)
-    return total / count.clamp(min=1)
+    batch = check_batch("batch", batch, num_nodes, device=device)
+    counts = torch.bincount(batch)  # (B,) nodes per graph id
+    if bool((counts == 0).any()):
+        missing = (counts == 0).nonzero().reshape(-1).tolist()
+        raise ValueError(f"batch skips graph id(s) {missing[:10]}: graph ids must be 0, 1, ..., B-1 with at "
+                         "least one node each, as PyG's Batch numbers them; a classifier cannot classify a "
+                         "graph that has no nodes")
+    return batch, counts.shape[0]
 
 
 class GNNClassifier(nn.Module):
     """Graph classifier: ``num_layers`` x (NeighbourSumConv + ReLU), sum pooling, an MLP head.
 
+    ``h^(l+1)_i = ReLU(W_root h^(l)_i + W_nbr sum_{j -> i} h^(l)_j + b)``, then
+    ``logits_G = MLP(sum_{i in G} h^(L)_i)`` (PyG's ``global_add_pool``).
     Permutation-invariant: the class of a graph cannot depend on how its
-    nodes are numbered. Papers: Morris et al., 2019 (the layer); Xu et al.,
-    2019 (sum aggregation and sum readout, GIN).
+    nodes are numbered. Papers: Morris et al., 2019, "Weisfeiler and Leman Go
+    Neural" (https://arxiv.org/abs/1810.02244, the layer); Xu et al., 2019,
+    "How Powerful are Graph Neural Networks?" (https://arxiv.org/abs/1810.00826,
+    sum aggregation and sum readout).
 
     Args:
-        in_dim: node features F.
-        hidden: width of the hidden layers.
-        num_classes: C.
+        in_channels: node features F.
+        hidden_channels: width of the hidden layers.
+        out_channels: number of classes C.
         num_layers: message-passing layers, >= 1.
+
+    Shapes:
+        - input: node features (N, F), edge indices (2, E), batch vector (N,) or ``None`` (one graph)
+        - output: logits (B, C), one row per graph
     """
 
-    def __init__(self, in_dim: int, hidden: int, num_classes: int, num_layers: int = 2) -> None:
+    def __init__(self, in_channels: int, hidden_channels: int, out_channels: int, num_layers: int = 2) -> None:
         super().__init__()
-        check_int("in_dim", in_dim, min_value=1)
-        check_int("hidden", hidden, min_value=1)
+        check_int("in_channels", in_channels, min_value=1)
+        check_int("hidden_channels", hidden_channels, min_value=1)
+        check_int("out_channels", out_channels, min_value=1)
         check_int("num_layers", num_layers, min_value=1)
-        dims = [in_dim] + [hidden] * num_layers
+        dims = [in_channels] + [hidden_channels] * num_layers
         self.convs = nn.ModuleList(NeighbourSumConv(a, b) for a, b in zip(dims[:-1], dims[1:]))
-        self.head = MLP(hidden, (hidden,), num_classes)
+        self.head = MLP(hidden_channels, (hidden_channels,), out_channels)
 
     def forward(self, x: torch.Tensor, edge_index: torch.Tensor, batch: torch.Tensor | None = None) -> torch.Tensor:
         """x: (N, F), edge_index: (2, E), batch: (N,) or None -> (B, C) logits."""
+        x = check_tensor("x", x, ndim=2, nonempty=True)
+        batch, num_graphs = _graph_ids(batch, x.shape[0], x.device)
         h = x
         for conv in self.convs:
             h = torch.relu(conv(h, edge_index))  # (N, hidden)
-        return self.head(sum_pool(h, batch))  # (B, hidden) -> (B, C)
-
+        return self.head(global_add_pool(h, batch, size=num_graphs))  # (B, hidden) -> (B, C)
 
 class AdjacencyMLP(nn.Module):
     """The Euclidean baseline: flatten each graph's adjacency matrix into a vector, then an MLP.
@@ -197,20 +208,25 @@ class AdjacencyMLP(nn.Module):
 
     Args:
         num_nodes: N, the size of every graph.
-        hidden: sizes of the hidden layers.
-        num_classes: C.
+        hidden_channels: sizes of the hidden layers, e.g. ``(64,)``.
+        out_channels: number of classes C.
+
+    Shapes:
+        - input: node features (B * N, F) (only their number is used), edge
+          indices (2, E), batch vector (B * N,) or ``None`` (one graph)
+        - output: logits (B, C), one row per graph
     """
 
-    def __init__(self, num_nodes: int, hidden: Sequence[int], num_classes: int) -> None:
+    def __init__(self, num_nodes: int, hidden_channels: Sequence[int], out_channels: int) -> None:
         super().__init__()
         self.num_nodes = check_int("num_nodes", num_nodes, min_value=1)
-        self.mlp = MLP(num_nodes * num_nodes, hidden, num_classes)
+        self.mlp = MLP(num_nodes * num_nodes, hidden_channels, out_channels)
 
     def forward(self, x: torch.Tensor, edge_index: torch.Tensor, batch: torch.Tensor | None = None) -> torch.Tensor:
         """x: (N_total, F) (only its length is used), edge_index: (2, E), batch: (N_total,) -> (B, C) logits."""
         x = check_tensor("x", x, ndim=2, nonempty=True)
         edge_index = check_edge_index("edge_index", edge_index, x.shape[0])
-        batch = check_batch("batch", batch, x.shape[0], device=x.device)
+        batch, _ = _graph_ids(batch, x.shape[0], x.device)
         sizes = torch.bincount(batch)
         if bool((sizes != self.num_nodes).any()):
             raise ValueError(f"every graph must have num_nodes={self.num_nodes} nodes, got sizes {sizes.tolist()}")
@@ -218,12 +234,12 @@ class AdjacencyMLP(nn.Module):
         return self.mlp(adj.reshape(adj.shape[0], -1))  # (B, N*N) -> (B, C)
 
 
-def graph_step(model: nn.Module, batch: Any, split: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Training step for :func:`gdl_teach.core.training.fit`: graph-level logits and labels.
+def graph_level_step(model: nn.Module, batch: Any, split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """A :func:`gdl_teach.core.training.fit` step for graph classification: ``(logits (B, C), y (B,))``.
 
     Args:
         model: called as ``model(x, edge_index, batch)``, returns (B, C).
         batch: a PyG ``Batch`` with ``x``, ``edge_index``, ``batch`` and ``y`` (B,).
         split: unused (all graphs of a loader belong to one split).
     """
-    return model(batch.x, batch.edge_index, batch.batch), batch.y
+    return model(batch.x, batch.edge_index, batch.batch), batch.y.view(-1)

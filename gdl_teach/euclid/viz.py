@@ -1,4 +1,7 @@
-"""Figures of lesson 01: grids as graphs, broken symmetries, projections, geodesics."""
+"""Figures of lesson 01: grids as graphs, broken symmetries, projections, geodesics.
+
+Tensors may live on any device: every figure copies what it draws to the CPU first.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +12,7 @@ import torch
 from mpl_toolkits.mplot3d import Axes3D  # noqa: F401 - registers the 3d projection
 
 from gdl_teach.core.validate import check_edge_index, check_int, check_tensor
-from gdl_teach.euclid.data import OFFSETS_3X3
+from gdl_teach.euclid.grid import OFFSETS_3X3
 
 
 def plot_grid_graph(grid: Any, node: int, ax: plt.Axes | None = None) -> plt.Axes:
@@ -19,7 +22,7 @@ def plot_grid_graph(grid: Any, node: int, ax: plt.Axes | None = None) -> plt.Axe
     message along it is multiplied by the kernel weight ``W[k]``.
 
     Args:
-        grid: a ``Data`` from :func:`gdl_teach.euclid.data.make_grid_graph`
+        grid: a ``Data`` from :func:`gdl_teach.euclid.grid.make_grid_graph`
             (``edge_index`` (2, E), ``edge_attr`` (E,), ``pos`` (N, 2)).
         node: the pixel whose neighbourhood is highlighted.
         ax: Axes to draw on; a new figure if ``None``.
@@ -32,10 +35,10 @@ def plot_grid_graph(grid: Any, node: int, ax: plt.Axes | None = None) -> plt.Axe
             raise TypeError(f"grid must be a Data from make_grid_graph (with {attr}), got {type(grid).__name__}")
     n = int(grid.num_nodes)
     node = check_int("node", node, min_value=0, max_value=n - 1)
-    pos = grid.pos.numpy()
+    pos = grid.pos.detach().cpu().numpy()
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 4.2))
-    src, dst = grid.edge_index
+    src, dst = grid.edge_index.cpu()
     for s, d in zip(src.tolist(), dst.tolist()):
         if s != d and abs(pos[s] - pos[d]).max() <= 1:  # draw grid links once, skip wrap-arounds
             ax.plot(*zip(pos[s], pos[d]), color="0.85", lw=0.6, zorder=0)
@@ -98,7 +101,7 @@ def plot_shift_errors(maps: dict[str, torch.Tensor]) -> plt.Figure:
 
     Args:
         maps: name -> (H, W) map of ``|f(shift x) - shift f(x)|``, e.g. from
-            :func:`gdl_teach.euclid.data.shift_error_map`.
+            :func:`gdl_teach.euclid.grid.shift_error_map`.
 
     Returns:
         The matplotlib Figure.
@@ -108,7 +111,7 @@ def plot_shift_errors(maps: dict[str, torch.Tensor]) -> plt.Figure:
     vmax = max(float(check_tensor(f"maps[{k!r}]", v, ndim=2).max()) for k, v in maps.items()) or 1.0
     fig, axes = plt.subplots(1, len(maps), figsize=(3.6 * len(maps), 3.2), squeeze=False)
     for ax, (name, err) in zip(axes[0], maps.items()):
-        im = ax.imshow(err.numpy(), cmap="magma", vmin=0, vmax=vmax)
+        im = ax.imshow(err.detach().cpu().numpy(), cmap="magma", vmin=0, vmax=vmax)
         ax.set_title(f"{name}: max {float(err.max()):.2g}", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -146,8 +149,8 @@ def plot_projection(cube: torch.Tensor, cube_edges: torch.Tensor, rot: torch.Ten
     square = check_tensor("square", square, shape=(None, 2), floating=True, nonempty=True)
     square_edges = check_edge_index("square_edges", square_edges, square.shape[0])
     rot2d = check_tensor("rot2d", rot2d, shape=(2, 2), floating=True)
-    p3 = (cube @ rot.to(cube.dtype).T).numpy()
-    e3 = cube_edges.numpy()
+    p3 = (cube @ rot.to(cube.dtype).T).detach().cpu().numpy()
+    e3 = cube_edges.cpu().numpy()
     fig = plt.figure(figsize=(11, 3.6))
     ax = fig.add_subplot(1, 3, 1, projection="3d")
     for a, b in e3.T:
@@ -158,7 +161,8 @@ def plot_projection(cube: torch.Tensor, cube_edges: torch.Tensor, rot: torch.Ten
     ax.set_title("cube in 3D (rotated); the camera looks along z", fontsize=9)
     _draw_edges_2d(fig.add_subplot(1, 3, 2), p3[:, :2], e3, "tab:blue")
     fig.axes[1].set_title("its 2D projection (drop z)", fontsize=9)
-    _draw_edges_2d(fig.add_subplot(1, 3, 3), (square @ rot2d.to(square.dtype).T).numpy(), square_edges.numpy(),
+    _draw_edges_2d(fig.add_subplot(1, 3, 3), (square @ rot2d.to(square.dtype).T).detach().cpu().numpy(),
+                   square_edges.cpu().numpy(),
                    "tab:green")
     fig.axes[2].set_title("square in 2D (rotated by angle_z)", fontsize=9)
     fig.tight_layout()
@@ -185,7 +189,7 @@ def plot_geodesic(pos: torch.Tensor, path: list[int], title: str = "", ax: plt.A
         raise ValueError(f"path must be a list of at least two node ids in [0, {pos.shape[0] - 1}]")
     if ax is None:
         ax = plt.figure(figsize=(5, 4.5)).add_subplot(projection="3d")
-    p = pos.numpy()
+    p = pos.detach().cpu().numpy()
     ax.scatter(p[:, 0], p[:, 1], p[:, 2], s=2, color="0.7", alpha=0.5)
     q = p[list(path)]
     ax.plot(q[:, 0], q[:, 1], q[:, 2], color="tab:red", lw=2.5, label="graph geodesic (on the surface)")

@@ -6,8 +6,8 @@ from collections.abc import Callable
 import torch
 
 from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed
-from gdl_teach.message_passing.from_scratch import gcn_norm_dense, to_dense_adj
 from gdl_teach.message_passing.wl import same_partition, wl_step
+from gdl_teach.nn.gcn import dense_adjacency, gcn_norm_dense
 
 
 def reference_gcn_dense(x: torch.Tensor, adj: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
@@ -56,7 +56,7 @@ def check_gcn_dense(gcn_dense: Callable[[torch.Tensor, torch.Tensor, torch.Tenso
     """Check a learner's ``gcn_dense(x, adj, weight) -> (N, F')`` against ``D^-1/2 (A+I) D^-1/2 X W``."""
     g = torch.Generator().manual_seed(2)
     for edge_index, n in _graphs():
-        adj = to_dense_adj(edge_index, n)
+        adj = dense_adjacency(edge_index, n)
         x, weight = torch.randn(n, 3, generator=g), torch.randn(3, 2, generator=g)
         got = call_answer("gcn_dense", gcn_dense, x, adj, weight)
         want = reference_gcn_dense(x, adj, weight)

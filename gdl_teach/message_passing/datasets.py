@@ -184,18 +184,19 @@ def hop_distances(edge_index: torch.Tensor, num_nodes: int, source: int) -> torc
         source: the start node.
 
     Returns:
-        dist: (N,) long tensor.
+        dist: (N,) long tensor, on the device of ``edge_index``.
     """
     num_nodes = check_int("num_nodes", num_nodes, min_value=1)
     edge_index = check_edge_index("edge_index", edge_index, num_nodes)
     source = check_int("source", source, min_value=0, max_value=num_nodes - 1)
-    dist = torch.full((num_nodes,), -1, dtype=torch.long)
+    device = edge_index.device
+    dist = torch.full((num_nodes,), -1, dtype=torch.long, device=device)
     dist[source] = 0
-    frontier = torch.zeros(num_nodes, dtype=torch.bool)
+    frontier = torch.zeros(num_nodes, dtype=torch.bool, device=device)
     frontier[source] = True
     src, dst = edge_index
     for k in range(1, num_nodes):
-        reached = torch.zeros(num_nodes, dtype=torch.bool)
+        reached = torch.zeros(num_nodes, dtype=torch.bool, device=device)
         reached[dst[frontier[src]]] = True
         frontier = reached & (dist < 0)
         if not bool(frontier.any()):
@@ -217,13 +218,13 @@ def receptive_field_share(edge_index: torch.Tensor, num_nodes: int, max_hops: in
         max_hops: largest ``k``.
 
     Returns:
-        share: (max_hops + 1,) float tensor, non-decreasing, ``share[0] = 1 / N``.
+        share: (max_hops + 1,) float tensor on the device of ``edge_index``, non-decreasing, ``share[0] = 1 / N``.
     """
     num_nodes = check_int("num_nodes", num_nodes, min_value=1)
     edge_index = check_edge_index("edge_index", edge_index, num_nodes)
     max_hops = check_int("max_hops", max_hops, min_value=0)
     reversed_edges = edge_index.flip(0)  # who can reach node v = who v reaches along reversed edges
     dist = torch.stack([hop_distances(reversed_edges, num_nodes, v) for v in range(num_nodes)])  # (N, N)
-    ks = torch.arange(max_hops + 1).view(-1, 1, 1)
+    ks = torch.arange(max_hops + 1, device=edge_index.device).view(-1, 1, 1)
     within = (dist.unsqueeze(0) >= 0) & (dist.unsqueeze(0) <= ks)  # (K + 1, N, N)
     return within.float().mean(dim=(1, 2))

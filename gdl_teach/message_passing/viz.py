@@ -70,7 +70,7 @@ def plot_receptive_field(data: Any, node: int, k: int, pos: dict[int, Any] | Non
     n = int(data.num_nodes)
     node = check_int("node", node, min_value=0, max_value=n - 1)
     k = check_int("k", k, min_value=0)
-    dist = hop_distances(data.edge_index, n, node)
+    dist = hop_distances(data.edge_index, n, node).cpu()  # the drawing reads it node by node
     inside = (dist >= 0) & (dist <= k)
     pos = _layout(data, pos)
     g = networkx_from_edge_index(data.edge_index, n)
@@ -99,8 +99,8 @@ def _pca2(z: np.ndarray) -> np.ndarray:
     return z @ vt[:2].T
 
 
-def plot_oversmoothing(h: torch.Tensor, y: torch.Tensor, curve: Any, depth: int) -> plt.Figure:
-    """Node embeddings after ``depth`` propagation steps, and the smoothing measures against depth.
+def plot_oversmoothing(h: torch.Tensor, y: torch.Tensor, curve: Any, num_steps: int) -> plt.Figure:
+    """Node embeddings after ``num_steps`` propagation steps, and the smoothing measures against depth.
 
     Left: the unit-length embeddings projected on their two principal
     directions (fixed axes, so a collapse shows as a shrinking cloud),
@@ -109,10 +109,10 @@ def plot_oversmoothing(h: torch.Tensor, y: torch.Tensor, curve: Any, depth: int)
     depth marked.
 
     Args:
-        h: (N, F) embeddings at this depth.
+        h: (N, F) embeddings at this depth (any device; drawn from a CPU copy).
         y: (N,) class labels.
-        curve: DataFrame from :func:`gdl_teach.message_passing.from_scratch.oversmoothing_curve`.
-        depth: the current depth (marked on the curves).
+        curve: DataFrame from :func:`gdl_teach.message_passing.oversmoothing.oversmoothing_curve`.
+        num_steps: the current depth (marked on the curves).
 
     Returns:
         The matplotlib Figure.
@@ -121,14 +121,14 @@ def plot_oversmoothing(h: torch.Tensor, y: torch.Tensor, curve: Any, depth: int)
     y = check_tensor("y", y, shape=(h.shape[0],), integer=True)
     if not hasattr(curve, "index") or "dirichlet_energy" not in getattr(curve, "columns", []):
         raise TypeError("curve must be the DataFrame returned by oversmoothing_curve")
-    z = (h / h.norm(dim=1, keepdim=True).clamp(min=1e-12)).numpy()
+    z = (h / h.norm(dim=1, keepdim=True).clamp(min=1e-12)).detach().cpu().numpy()
     p = _pca2(z)
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
-    ax0.scatter(p[:, 0], p[:, 1], c=y.numpy(), cmap="tab10", vmin=0, vmax=9, s=8, alpha=0.7)
+    ax0.scatter(p[:, 0], p[:, 1], c=y.cpu().numpy(), cmap="tab10", vmin=0, vmax=9, s=8, alpha=0.7)
     ax0.set_xlim(-1.05, 1.05)
     ax0.set_ylim(-1.05, 1.05)
     ax0.set_aspect("equal")
-    ax0.set_title(f"unit-length embeddings after {depth} steps (PCA)")
+    ax0.set_title(f"unit-length embeddings after {num_steps} steps (PCA)")
     ax0.set_xticks([])
     ax0.set_yticks([])
     depths = np.asarray(curve.index, dtype=float)
@@ -136,7 +136,7 @@ def plot_oversmoothing(h: torch.Tensor, y: torch.Tensor, curve: Any, depth: int)
     ax1.plot(x, curve["dirichlet_energy"] / curve["dirichlet_energy"].iloc[0], "o-", label="Dirichlet energy / start")
     ax1.plot(x, curve["mean_distance"], "s-", label="mean pairwise distance")
     ax1.plot(x, curve["centroid_accuracy"], "^-", label="nearest-centroid accuracy")
-    ax1.axvline(max(depth, 0.5), color="grey", ls=":")
+    ax1.axvline(max(num_steps, 0.5), color="grey", ls=":")
     ax1.set_xscale("log")
     ax1.set_yscale("symlog", linthresh=1e-4)
     ax1.set_ylim(0, 1.6)
@@ -216,7 +216,7 @@ def plot_accuracy_bars(summary: Any, baseline: str = "MLP", ax: plt.Axes | None 
     """Bar chart of mean test accuracy (error bars: standard deviation over seeds).
 
     Args:
-        summary: DataFrame from :func:`gdl_teach.message_passing.models.summarize`, indexed
+        summary: DataFrame from :func:`gdl_teach.message_passing.experiments.summarize`, indexed
             by ``(dataset, model)`` or by ``model``.
         baseline: the model drawn hatched as the Euclidean baseline.
         ax: Axes to draw on; a new figure if ``None``.

@@ -9,7 +9,7 @@ import pandas as pd
 
 from gdl_teach.core.validate import check_edge_index, check_int
 from gdl_teach.message_passing.datasets import hop_distances
-from gdl_teach.message_passing.from_scratch import oversmoothing_curve, propagate_gcn
+from gdl_teach.message_passing.oversmoothing import oversmoothing_curve, propagate_gcn
 from gdl_teach.message_passing.viz import plot_oversmoothing, plot_receptive_field
 from gdl_teach.viz.explorer import Explorer
 from gdl_teach.viz.layout import spring_layout
@@ -54,7 +54,7 @@ class ReceptiveFieldExplorer(Explorer):
 
 
 class OversmoothingExplorer(Explorer):
-    """A depth slider: node embeddings after ``depth`` GCN propagation steps, and how they collapse.
+    """A depth slider: node embeddings after ``num_steps`` GCN propagation steps, and how they collapse.
 
     The propagations ``A_hat^k X`` and the measures (Dirichlet energy, mean
     pairwise distance, nearest-centroid accuracy) are computed once, for all
@@ -65,22 +65,22 @@ class OversmoothingExplorer(Explorer):
         data: a PyG node-task ``Data`` with ``x``, ``edge_index``, ``y``,
             ``train_mask`` and ``test_mask`` (e.g. :func:`make_sbm_node_task`).
         depths: the depths offered by the slider.
-        depth: initial depth.
+        num_steps: initial depth (one of ``depths``).
     """
 
     def __init__(self, data: Any, depths: Sequence[int] = (0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64),
-                 depth: int = 0) -> None:
+                 num_steps: int = 0) -> None:
         depths = list(depths)
         if not depths or not all(isinstance(d, int) and d >= 0 for d in depths):
             raise ValueError(f"depths must be a non-empty list of ints >= 0, got {depths!r}")
-        if depth not in depths:
-            raise ValueError(f"depth must be one of depths {depths}, got {depth!r}")
+        if num_steps not in depths:
+            raise ValueError(f"num_steps must be one of depths {depths}, got {num_steps!r}")
         self.data = data
         self.curve = oversmoothing_curve(data, depths)
         self.embeddings = propagate_gcn(data.x, data.edge_index, max(depths))
-        controls = {"depth": widgets.SelectionSlider(options=depths, value=depth, description="depth")}
+        controls = {"num_steps": widgets.SelectionSlider(options=depths, value=num_steps, description="depth")}
         super().__init__(controls, title="Over-smoothing: repeated GCN propagation")
 
-    def draw(self, depth: int) -> tuple[Any, pd.DataFrame]:
-        fig = plot_oversmoothing(self.embeddings[depth], self.data.y, self.curve, depth)
-        return fig, self.curve.loc[[depth]].round(4)
+    def draw(self, num_steps: int) -> tuple[Any, pd.DataFrame]:
+        fig = plot_oversmoothing(self.embeddings[num_steps], self.data.y, self.curve, num_steps)
+        return fig, self.curve.loc[[num_steps]].round(4)

@@ -9,9 +9,10 @@ test cannot tell them apart.
 
 A message-passing GNN does exactly this with vectors instead of colour ids,
 so it can never separate two graphs that 1-WL cannot (Xu et al., *How
-Powerful are Graph Neural Networks?*, ICLR 2019; Morris et al., *Weisfeiler
-and Leman Go Neural*, AAAI 2019). GIN, with sum aggregation and injective
-updates, can match 1-WL.
+Powerful are Graph Neural Networks?*, ICLR 2019, https://arxiv.org/abs/1810.00826;
+Morris et al., *Weisfeiler and Leman Go Neural: Higher-order Graph Neural
+Networks*, AAAI 2019, https://arxiv.org/abs/1810.02244). GIN, with sum
+aggregation and injective updates, can match 1-WL.
 
 Reference: Weisfeiler & Leman, *The reduction of a graph to canonical form
 and the algebra which appears therein*, 1968.
@@ -46,17 +47,18 @@ def wl_step(colors: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
         edge_index: (2, E) edges ``source -> target``.
 
     Returns:
-        new_colors: (N,) long tensor.
+        new_colors: (N,) long tensor, on the device of ``colors``.
     """
     colors = _check_colors(colors)
-    n = colors.shape[0]
-    edge_index = check_edge_index("edge_index", edge_index, n)
-    received: list[list[int]] = [[] for _ in range(n)]
+    num_nodes = colors.shape[0]
+    edge_index = check_edge_index("edge_index", edge_index, num_nodes)
+    old = colors.tolist()  # one copy to Python (and to the CPU), not one per edge
+    received: list[list[int]] = [[] for _ in range(num_nodes)]
     for j, i in edge_index.t().tolist():
-        received[i].append(int(colors[j]))
-    signatures = [(int(colors[i]), tuple(sorted(received[i]))) for i in range(n)]
+        received[i].append(old[j])
+    signatures = [(old[i], tuple(sorted(received[i]))) for i in range(num_nodes)]
     palette = {sig: k for k, sig in enumerate(sorted(set(signatures)))}
-    return torch.tensor([palette[s] for s in signatures], dtype=torch.long)
+    return torch.tensor([palette[s] for s in signatures], dtype=torch.long, device=colors.device)
 
 
 def num_colors(colors: torch.Tensor) -> int:
@@ -80,7 +82,7 @@ def wl_refine(edge_index: torch.Tensor, num_nodes: int, colors: torch.Tensor | N
     num_nodes = check_int("num_nodes", num_nodes, min_value=1)
     edge_index = check_edge_index("edge_index", edge_index, num_nodes)
     if colors is None:
-        colors = torch.zeros(num_nodes, dtype=torch.long)
+        colors = torch.zeros(num_nodes, dtype=torch.long, device=edge_index.device)
     colors = _check_colors(colors)
     if colors.shape[0] != num_nodes:
         raise ValueError(f"colors must have one entry per node ({num_nodes}), got {colors.shape[0]}")

@@ -7,12 +7,17 @@ import torch
 from rdkit import Chem
 
 from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed
-from gdl_teach.molecules.data import BOND_FEATURE_NAMES, mol_from_smiles
-from gdl_teach.molecules.data import bond_features as reference_bond_features
-from gdl_teach.molecules.models import gine_aggregate as reference_gine_aggregate
+from gdl_teach.molecules.featurize import BOND_FEATURE_NAMES, mol_from_smiles
+from gdl_teach.molecules.featurize import bond_features as reference_bond_features
+from gdl_teach.molecules.gnn import gine_aggregate as reference_gine_aggregate
 
 #: Molecules whose bonds cover every bond type, conjugated and not, in rings and not.
 TEST_SMILES = ["CC#N", "C=CC(=O)O", "c1ccccc1CCl", "C1CCC1C=C", "O=C1C=CC(=O)C=C1", "c1ccncc1C#CC"]
+
+
+def _bond_state(bond: Chem.Bond) -> tuple[object, ...]:
+    """What a featurizer reads from a bond, to see whether a learner's function changed it."""
+    return bond.GetBondType(), bond.GetIsAromatic(), bond.GetIsConjugated(), bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()
 
 
 @exercise(reference=reference_bond_features)
@@ -24,8 +29,12 @@ def check_bond_features(bond_features: Callable[[Chem.Bond], list[float]]) -> No
     for smiles in TEST_SMILES:
         mol = mol_from_smiles(smiles)
         for bond in mol.GetBonds():
-            got = call_answer("bond_features", bond_features, bond)
-            want = reference_bond_features(bond)
+            want = reference_bond_features(bond)  # from the check's own molecule, before the learner's code runs
+            given = Chem.Mol(mol).GetBondWithIdx(bond.GetIdx())  # RDKit bonds cannot be deep-copied: copy the molecule
+            got = call_answer("bond_features", bond_features, given)
+            expect(_bond_state(given) == _bond_state(bond),
+                   "bond_features changed the bond it was given (e.g. with SetBondType or SetIsAromatic); read "
+                   "the bond's properties, never set them: it would change the learner's molecule too.")
             try:
                 got_t = torch.as_tensor([float(v) for v in got])
             except (TypeError, ValueError):

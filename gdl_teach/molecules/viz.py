@@ -15,7 +15,8 @@ from rdkit.Chem import rdDepictor
 from rdkit.Chem.Draw import SimilarityMaps, rdMolDraw2D
 
 from gdl_teach.core.validate import check_int, check_tensor
-from gdl_teach.molecules.data import ATOM_FEATURE_NAMES, mol_from_smiles, tokenize_smiles
+from gdl_teach.molecules.featurize import ATOM_FEATURE_BLOCKS, NUM_ATOM_FEATURES, atom_features, mol_from_smiles
+from gdl_teach.molecules.smiles import tokenize_smiles
 
 #: Colours of the elements in graph drawings (close to the usual CPK colours).
 ELEMENT_COLORS = {"C": "#909090", "N": "#3050F8", "O": "#FF0D0D", "F": "#90E050", "P": "#FF8000",
@@ -61,7 +62,14 @@ def molecule_image(mol: Chem.Mol | str, size: tuple[int, int] = (320, 260), atom
 
 
 def plot_molecule(mol: Chem.Mol | str, ax: plt.Axes | None = None, title: str | None = None, **kwargs: Any) -> plt.Axes:
-    """Draw a molecule (RDKit picture) on a matplotlib Axes; ``kwargs`` go to :func:`molecule_image`."""
+    """Draw a molecule (RDKit picture) on a matplotlib Axes.
+
+    Args:
+        mol: an RDKit molecule or a SMILES string.
+        ax: Axes to draw on; a new figure if ``None``.
+        title: Axes title.
+        kwargs: passed to :func:`molecule_image`.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(3.4, 2.8))
     ax.imshow(molecule_image(mol, **kwargs))
@@ -195,25 +203,27 @@ def plot_molecule_views(smiles: str, label: float | None = None, name: str = "",
 
 
 def plot_feature_matrix(mol: Chem.Mol | str, ax: plt.Axes | None = None) -> plt.Axes:
-    """The atom-feature matrix ``x`` (N, 30) of a molecule as a 0/1 image, columns grouped by feature."""
-    from gdl_teach.molecules.data import atom_features
+    """The atom-feature matrix ``x`` (N, NUM_ATOM_FEATURES) of a molecule as a 0/1 image, columns grouped by feature.
 
+    Args:
+        mol: an RDKit molecule or a SMILES string.
+        ax: Axes to draw on; a new figure if ``None``.
+    """
     mol = _as_mol(mol)
     x = np.array([atom_features(a) for a in mol.GetAtoms()])
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 3))
     ax.imshow(x, cmap="Greys", aspect="auto", vmin=0, vmax=1)
-    groups = [("element", 10), ("degree", 6), ("num H", 5), ("charge", 3), ("hybrid", 4), ("arom.", 1), ("ring", 1)]
     start, centres = 0, []
-    for _, width in groups:
+    for _, width in ATOM_FEATURE_BLOCKS:
         ax.axvline(start - 0.5, color="tab:red", lw=0.6)
         centres.append(start + width / 2 - 0.5)
         start += width
     ax.set_xticks(centres)
-    ax.set_xticklabels([g for g, _ in groups], fontsize=6, rotation=60, ha="right")
+    ax.set_xticklabels([g for g, _ in ATOM_FEATURE_BLOCKS], fontsize=6, rotation=60, ha="right")
     ax.set_yticks(range(x.shape[0]))
     ax.set_yticklabels([f"{a.GetSymbol()}{i}" for i, a in enumerate(mol.GetAtoms())], fontsize=5)
-    ax.set_title(f"atom features x: ({x.shape[0]}, {len(ATOM_FEATURE_NAMES)})", fontsize=9)
+    ax.set_title(f"atom features x: ({x.shape[0]}, {NUM_ATOM_FEATURES})", fontsize=9)
     return ax
 
 
@@ -222,16 +232,19 @@ def plot_parity(predictions: Mapping[str, torch.Tensor], target: torch.Tensor, a
     """Predicted against measured values for several models on the same molecules.
 
     Args:
-        predictions: model name -> (M,) predictions.
+        predictions: model name -> (M,) predictions (any device; plotted from the CPU).
         target: (M,) measured values.
+        ax: Axes to draw on; a new figure if ``None``.
+        unit: the values' unit, for the axis labels.
     """
-    target = check_tensor("target", target, ndim=1, nonempty=True)
+    target = check_tensor("target", target, ndim=1, nonempty=True).detach().cpu()
     if not predictions:
         raise ValueError("predictions must name at least one model")
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     for name, pred in predictions.items():
-        pred = check_tensor(f"predictions[{name!r}]", pred.reshape(-1), shape=(target.shape[0],))
+        label = f"predictions[{name!r}]"
+        pred = check_tensor(label, check_tensor(label, pred).detach().cpu().reshape(-1), shape=(target.shape[0],))
         err = float(torch.sqrt(((pred - target) ** 2).mean()))
         ax.scatter(target.numpy(), pred.numpy(), s=12, alpha=0.7, label=f"{name} (RMSE {err:.2f})")
     lo, hi = float(target.min()) - 1, float(target.max()) + 1
@@ -252,7 +265,7 @@ def contributions_image(mol: Chem.Mol | str, weights: torch.Tensor | Sequence[fl
         size: (width, height) in pixels.
     """
     mol = Chem.Mol(_as_mol(mol))
-    w = torch.as_tensor(weights, dtype=torch.float64).reshape(-1)
+    w = torch.as_tensor(weights).detach().cpu().double().reshape(-1)
     if w.shape[0] != mol.GetNumAtoms():
         raise ValueError(f"weights must have one value per heavy atom ({mol.GetNumAtoms()}), got {w.shape[0]}")
     rdDepictor.Compute2DCoords(mol)
@@ -269,12 +282,12 @@ def plot_atom_contributions(mol: Chem.Mol | str, weights: torch.Tensor, title: s
 
     Args:
         mol: an RDKit molecule or a SMILES string with N heavy atoms.
-        weights: (N,) contributions (e.g. :meth:`MoleculeGNN.atom_contributions`).
+        weights: (N,) contributions (e.g. from :func:`gdl_teach.molecules.training.predict_contributions`).
         title: figure title.
         unit: unit of the contributions.
     """
     mol = _as_mol(mol)
-    w = check_tensor("weights", torch.as_tensor(weights).detach().float().reshape(-1), ndim=1, nonempty=True)
+    w = check_tensor("weights", torch.as_tensor(weights).detach().cpu().float().reshape(-1), ndim=1, nonempty=True)
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [1, 1.3]})
     ax0.imshow(contributions_image(mol, w))
     ax0.set_axis_off()
@@ -297,12 +310,14 @@ def plot_conformer(mol: Chem.Mol, pos: torch.Tensor, ax: Any = None, title: str 
     Args:
         mol: the RDKit molecule (for elements and bonds), N atoms.
         pos: (N, 3) coordinates in Angstrom.
+        ax: a matplotlib 3D Axes; a new figure if ``None``.
+        title: Axes title.
     """
     pos = check_tensor("pos", pos, shape=(mol.GetNumAtoms(), 3), floating=True)
     if ax is None:
         fig = plt.figure(figsize=(3.6, 3.4))
         ax = fig.add_subplot(projection="3d")
-    p = pos.numpy()
+    p = pos.detach().cpu().numpy()
     for b in mol.GetBonds():
         i, j = b.GetBeginAtomIdx(), b.GetEndAtomIdx()
         ax.plot(*p[[i, j]].T, color="#555555", lw=1.5)

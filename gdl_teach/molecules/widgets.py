@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 import torch
 
+from gdl_teach.core.validate import check_int
 from gdl_teach.molecules.viz import COLOR_BY, plot_molecule_views
 from gdl_teach.viz.explorer import Explorer
 
@@ -18,7 +19,7 @@ class MoleculeExplorer(Explorer):
     and bond counts, and the models' predictions when ``predictions`` is given.
 
     Args:
-        dataset: a :class:`gdl_teach.molecules.data.MoleculeDataset` (e.g. FreeSolv).
+        dataset: a :class:`gdl_teach.molecules.datasets.MoleculeDataset` (e.g. FreeSolv).
         predictions: optional model name -> (M,) predictions for every molecule of ``dataset``.
         unit: unit of the labels.
         index: the molecule shown first.
@@ -27,14 +28,16 @@ class MoleculeExplorer(Explorer):
     def __init__(self, dataset: Any, predictions: Mapping[str, torch.Tensor] | None = None,
                  unit: str = "kcal/mol", index: int = 0) -> None:
         if not hasattr(dataset, "to_list") or len(dataset) == 0:
-            raise TypeError("dataset must be a non-empty MoleculeDataset (see gdl_teach.molecules.data)")
+            raise TypeError("dataset must be a non-empty MoleculeDataset (see gdl_teach.molecules.datasets)")
         self.graphs = dataset.to_list()
         self.predictions = dict(predictions or {})
         for name, pred in self.predictions.items():
             if not isinstance(pred, torch.Tensor) or pred.reshape(-1).shape[0] != len(self.graphs):
                 raise ValueError(f"predictions[{name!r}] must be a tensor with one value per molecule "
                                  f"({len(self.graphs)})")
+        self.predictions = {name: pred.detach().cpu().reshape(-1) for name, pred in self.predictions.items()}
         self.unit = unit
+        index = check_int("index", index)  # the slider shows integers only: 1.5 or True is an error, not 1
         if not 0 <= index < len(self.graphs):
             raise ValueError(f"index must be in [0, {len(self.graphs) - 1}], got {index}")
         controls = {

@@ -4,12 +4,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+from torch_geometric.utils import degree
 
 from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed, run_cases
 
 
 def reference_degree(edge_index: torch.Tensor, num_nodes: int) -> torch.Tensor:
-    """In-degree of every node: how many edges end at it.
+    """In-degree of every node: how many edges end at it (PyG's ``degree`` of the targets).
 
     Args:
         edge_index: (2, E) edges ``source -> target``.
@@ -18,7 +19,7 @@ def reference_degree(edge_index: torch.Tensor, num_nodes: int) -> torch.Tensor:
     Returns:
         deg: (N,) float tensor.
     """
-    return torch.zeros(num_nodes).index_add_(0, edge_index[1], torch.ones(edge_index.shape[1]))
+    return degree(edge_index[1], num_nodes, dtype=torch.float)
 
 
 def reference_neighbour_sum(x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:

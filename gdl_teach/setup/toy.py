@@ -6,27 +6,13 @@ import math
 import networkx as nx
 import torch
 from torch_geometric.data import Data
+from torch_geometric.utils import from_networkx
 
 from gdl_teach.core.validate import check_choice, check_float, check_int
-from gdl_teach.data.convert import edge_index_from_networkx
 from gdl_teach.data.karate import load_karate_club
 
+#: The graphs :func:`make_toy_graph` can build.
 TOY_KINDS = ("karate club", "grid", "random geometric", "small world")
-
-
-def graph_from_networkx(g: nx.Graph) -> Data:
-    """A PyG ``Data`` (both directions of every edge) from an undirected networkx graph.
-
-    Nodes of any kind (e.g. the ``(row, col)`` tuples of a grid) are relabelled
-    ``0..N-1`` in networkx's order; the edges come from
-    :func:`gdl_teach.data.convert.edge_index_from_networkx`.
-    """
-    if not isinstance(g, nx.Graph):
-        raise TypeError(f"g must be a networkx Graph, got {type(g).__name__}")
-    if g.number_of_nodes() == 0:
-        raise ValueError("g must have at least one node")
-    relabelled = nx.convert_node_labels_to_integers(g)  # keeps networkx's node order
-    return Data(edge_index=edge_index_from_networkx(relabelled), num_nodes=g.number_of_nodes())
 
 
 def make_toy_graph(kind: str = "karate club", size: int = 30, seed: int = 0) -> Data:
@@ -43,8 +29,10 @@ def make_toy_graph(kind: str = "karate club", size: int = 30, seed: int = 0) -> 
         seed: random seed of the generators.
 
     Returns:
-        ``Data`` with ``edge_index`` (2, E), ``num_nodes`` N and, where the
-        graph has a natural drawing, ``pos`` (N, 2).
+        ``Data`` with ``edge_index`` (2, E) (both directions of every edge),
+        ``num_nodes`` N and, where the graph has a natural drawing, ``pos`` (N, 2).
+        The networkx graphs are converted by PyG's ``from_networkx``, which
+        numbers the nodes ``0..N-1`` in networkx's order.
     """
     check_choice("kind", kind, TOY_KINDS)
     size = check_int("size", size, min_value=4, max_value=400)
@@ -54,38 +42,34 @@ def make_toy_graph(kind: str = "karate club", size: int = 30, seed: int = 0) -> 
     if kind == "grid":
         side = max(2, round(math.sqrt(size)))
         g = nx.grid_2d_graph(side, side)
-        data = graph_from_networkx(g)
-        data.pos = torch.tensor([list(node) for node in g.nodes()], dtype=torch.float)
+        data = from_networkx(g)
+        data.pos = torch.tensor([list(node) for node in g.nodes()], dtype=torch.float)  # node = (row, col)
         return data
     if kind == "random geometric":
         radius = math.sqrt(6 / (math.pi * size))
-        g = nx.random_geometric_graph(size, radius, seed=seed)
-        data = graph_from_networkx(g)
-        data.pos = torch.tensor([g.nodes[i]["pos"] for i in range(size)], dtype=torch.float)
-        return data
-    g = nx.watts_strogatz_graph(size, 4, 0.1, seed=seed)
-    return graph_from_networkx(g)
+        return from_networkx(nx.random_geometric_graph(size, radius, seed=seed))  # its "pos" becomes data.pos
+    return from_networkx(nx.watts_strogatz_graph(size, 4, 0.1, seed=seed))
 
 
-def make_torus_cloud(n: int = 800, major: float = 1.0, minor: float = 0.35, seed: int = 0) -> torch.Tensor:
+def make_torus_cloud(num_points: int = 800, major: float = 1.0, minor: float = 0.35, seed: int = 0) -> torch.Tensor:
     """Points sampled on a torus surface: a first 3D point cloud.
 
     Args:
-        n: number of points.
+        num_points: number of points N.
         major: distance from the centre of the tube to the centre of the torus.
         minor: radius of the tube (smaller than ``major``).
         seed: random seed.
 
     Returns:
-        pos: (n, 3) coordinates.
+        pos: (N, 3) float32 coordinates.
     """
-    n = check_int("n", n, min_value=1)
+    num_points = check_int("num_points", num_points, min_value=1)
     major = check_float("major", major, min_value=0.0, strict_min=True)
     minor = check_float("minor", minor, min_value=0.0, strict_min=True)
     if minor >= major:
         raise ValueError(f"minor must be smaller than major ({major}), got {minor}")
     g = torch.Generator().manual_seed(check_int("seed", seed, min_value=0))
-    u = torch.rand(n, generator=g) * 2 * math.pi
-    v = torch.rand(n, generator=g) * 2 * math.pi
+    u = torch.rand(num_points, generator=g) * 2 * math.pi
+    v = torch.rand(num_points, generator=g) * 2 * math.pi
     ring = major + minor * torch.cos(v)
-    return torch.stack([ring * torch.cos(u), ring * torch.sin(u), minor * torch.sin(v)], dim=1)  # (n, 3)
+    return torch.stack([ring * torch.cos(u), ring * torch.sin(u), minor * torch.sin(v)], dim=1)  # (N, 3)

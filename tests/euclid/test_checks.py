@@ -1,11 +1,9 @@
-"""Lesson 01 widget and exercise checks: the explorer redraws when moved; checks pass right answers and explain wrong ones."""
+"""gdl_teach.euclid.checks: the checks pass right answers and explain wrong ones."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 import torch
 
-from gdl_teach.core.symmetry import rotation_matrix
 from gdl_teach.euclid.checks import (
     check_grid_edges,
     check_projected_distances,
@@ -14,54 +12,8 @@ from gdl_teach.euclid.checks import (
     reference_projected_distances,
     reference_sum_pool,
 )
-from gdl_teach.euclid.data import OFFSETS_3X3
-from gdl_teach.euclid.widgets import CubeProjectionExplorer, distortion_table, rotation_matrix64
+from gdl_teach.euclid.grid import OFFSETS_3X3
 from gdl_teach.exercises.core import ExerciseFailed
-
-
-# --------------------------------------------------------------------------- widget
-def test_explorer_redraws_when_a_slider_moves() -> None:
-    explorer = CubeProjectionExplorer(angle_x=30, angle_y=20, angle_z=10)
-    first_fig, first_table = explorer.last_figure, explorer.last_result.copy()
-    assert isinstance(first_table, pd.DataFrame) and explorer.draw_count == 1
-    explorer.controls["angle_x"].value = 75.0
-    assert explorer.draw_count == 2 and explorer.last_figure is not first_fig
-    assert not explorer.last_result.equals(first_table)
-    cube_row = explorer.last_result.iloc[0]
-    assert cube_row["max |d dist|"] > 0.1
-    # the 3D panel's drawn lines moved with the slider
-    old = [line.get_data_3d()[0].tolist() for line in first_fig.axes[0].lines]
-    new = [line.get_data_3d()[0].tolist() for line in explorer.last_figure.axes[0].lines]
-    assert old != new
-
-
-def test_square_never_distorts_and_end_on_cube_collapses_edges() -> None:
-    explorer = CubeProjectionExplorer()
-    for name, value in [("angle_z", 45.0), ("angle_y", -90.0), ("angle_x", 135.0)]:
-        explorer.controls[name].value = value
-        square = explorer.last_result.iloc[1]
-        assert square["max |d dist|"] < 1e-12 and square["max |d angle| (deg)"] < 1e-9
-    explorer.controls["angle_x"].value = 0.0
-    explorer.controls["angle_y"].value = 0.0
-    assert int(explorer.last_result.iloc[0]["edges seen end-on"]) == 4
-
-
-def test_distortion_table_and_rotation64() -> None:
-    table = distortion_table(30, 20, 10)
-    assert list(table.index) == ["cube: 3D -> 2D projection", "square: 2D -> rotated 2D"]
-    assert torch.allclose(rotation_matrix64((30.0, 20.0, 10.0)).float(), rotation_matrix((30.0, 20.0, 10.0)), atol=1e-6)
-    assert torch.allclose(rotation_matrix64(25.0).float(), rotation_matrix(25.0), atol=1e-6)
-    r = rotation_matrix64((11.0, -40.0, 73.0))
-    assert torch.allclose(r @ r.T, torch.eye(3, dtype=torch.float64), atol=1e-14)
-
-
-def test_widget_bad_input() -> None:
-    with pytest.raises(ValueError, match="angle_x must be <= 180"):
-        CubeProjectionExplorer(angle_x=400)
-    with pytest.raises(TypeError, match="angle_y must be a number"):
-        distortion_table(0, "ten", 0)
-    with pytest.raises(ValueError, match="angles must be one number"):
-        rotation_matrix64((1.0, 2.0))
 
 
 # --------------------------------------------------------------------------- exercise 1
@@ -107,7 +59,28 @@ def test_check_grid_edges_explains_wrong_answers(wrong, hint: str) -> None:
 # --------------------------------------------------------------------------- exercise 2
 def test_check_sum_pool_passes_reference(capsys: pytest.CaptureFixture[str]) -> None:
     check_sum_pool(reference_sum_pool)
-    assert "invariance holds" in capsys.readouterr().out
+    check_sum_pool(lambda x, b, n: torch.zeros(n, x.shape[1], dtype=x.dtype).index_add(0, b, x))  # the lesson's
+    assert capsys.readouterr().out.count("invariance holds") == 2
+
+
+def test_reference_sum_pool_is_pyg_global_add_pool_with_empty_graphs_as_zeros() -> None:
+    x = torch.arange(12.0).reshape(4, 3)
+    out = reference_sum_pool(x, torch.tensor([0, 0, 2, 2]), 4)
+    assert torch.equal(out, torch.stack([x[:2].sum(0), torch.zeros(3), x[2:].sum(0), torch.zeros(3)]))
+    with pytest.raises(ValueError, match="num_graphs must be >= 3"):
+        reference_sum_pool(x, torch.tensor([0, 0, 2, 2]), 2)
+
+
+def test_check_sum_pool_hands_the_invariance_test_copies_too() -> None:
+    """The permutation-invariance part calls the answer on copies as well: an in-place change fails there too."""
+    def mutates_late(x, batch, num_graphs):  # noqa: ANN001, ANN202
+        out = reference_sum_pool(x, batch, num_graphs)
+        if num_graphs == 1:  # only in the invariance part: reverse the nodes in place, which keeps their sum
+            x.copy_(x.flip(0))
+        return out
+
+    with pytest.raises(ExerciseFailed, match="in place"):
+        check_sum_pool(mutates_late)
 
 
 @pytest.mark.parametrize("wrong,hint", [
