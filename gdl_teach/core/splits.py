@@ -44,7 +44,8 @@ def random_split(num_items: int, fractions: Sequence[float] = (0.8, 0.1, 0.1), s
 
     Returns:
         ``(train_idx, val_idx, test_idx)``: long tensors; the sizes are
-        ``round(fractions[0] * N)``, ``round(fractions[1] * N)`` and the rest.
+        ``round(fractions[0] * N)``, ``round(fractions[1] * N)`` and the rest
+        (a split whose share is 0 stays empty; the rounding remainder goes to the others).
     """
     num_items = check_int("num_items", num_items, min_value=1)
     fr = _check_fractions(fractions)
@@ -53,6 +54,9 @@ def random_split(num_items: int, fractions: Sequence[float] = (0.8, 0.1, 0.1), s
     n_train, n_val = int(round(fr[0] * num_items)), int(round(fr[1] * num_items))
     n_train = max(1, min(n_train, num_items))
     n_val = min(n_val, num_items - n_train)
+    if fr[2] == 0:  # no test share: rounding must not leave a stray item in test
+        n_val = num_items - n_train if fr[1] > 0 else 0
+        n_train = num_items - n_val
     return perm[:n_train], perm[n_train:n_train + n_val], perm[n_train + n_val:]
 
 

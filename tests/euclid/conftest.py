@@ -1,8 +1,7 @@
 """Fixtures of lesson 01's tests: one torch thread, a small hub graph, and a stand-in for an accelerator."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 import torch
@@ -25,49 +24,3 @@ def hub_graph() -> Data:
     """One 12-node graph with a hub at node 0 (class 1), 18 edges."""
     return make_hub_graphs(2, seed=0)[1]
 
-
-def _tensors(value: Any) -> list[torch.Tensor]:
-    """Every tensor inside nested lists, tuples and dicts of arguments."""
-    if isinstance(value, torch.Tensor):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _tensors(v)]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _tensors(v)]
-    return []
-
-
-class OffCPU(torch.Tensor):
-    """A CPU tensor that behaves as if it lived on an accelerator, so device bugs show on a CPU-only machine.
-
-    Like a CUDA tensor it refuses ``.numpy()`` (call ``.cpu()`` first) and any
-    operation that mixes it with an ordinary, non-scalar CPU tensor (a tensor a
-    function made without ``device=``); indexing with a CPU index is allowed,
-    as on CUDA. ``.cpu()`` returns an ordinary tensor.
-    """
-
-    @classmethod
-    def __torch_function__(cls, func: Callable[..., Any], types: Any, args: tuple[Any, ...] = (),
-                           kwargs: dict[str, Any] | None = None) -> Any:
-        kwargs = kwargs or {}
-        if func is torch.Tensor.numpy:
-            raise RuntimeError("can't convert an accelerator tensor to numpy: copy it with .cpu() first")
-        if func is torch.Tensor.cpu or (func is torch.Tensor.to and "cpu" in map(str, args[1:])):
-            with torch._C.DisableTorchFunctionSubclass():
-                return args[0].clone()
-        if func is not torch.Tensor.__getitem__:
-            tensors = _tensors((args, kwargs))
-            if any(isinstance(t, OffCPU) for t in tensors) and any(
-                    not isinstance(t, OffCPU) and t.dim() > 0 for t in tensors):
-                raise RuntimeError(f"{getattr(func, '__name__', func)}: expected all tensors on the same device, "
-                                   "found one on the accelerator and one on the CPU")
-        return super().__torch_function__(func, types, args, kwargs)
-
-
-def off_cpu(value: Any) -> Any:
-    """``value`` as if moved to an accelerator: a tensor, or a PyG ``Data`` whose tensors are all moved (a copy)."""
-    if isinstance(value, torch.Tensor):
-        return value.as_subclass(OffCPU)
-    if isinstance(value, Data):
-        return Data(**{k: off_cpu(v) if isinstance(v, torch.Tensor) else v for k, v in value.items()})
-    raise TypeError(f"off_cpu takes a tensor or a Data, got {type(value).__name__}")

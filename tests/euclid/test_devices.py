@@ -33,7 +33,7 @@ from gdl_teach.euclid.projection import (
 )
 from gdl_teach.euclid.viz import plot_conv_vs_graph, plot_geodesic, plot_grid_graph, plot_projection, plot_shift_errors
 from gdl_teach.geometry.neighbors import knn_graph
-from tests.euclid.conftest import off_cpu
+from tests.fake_device import off_cpu
 
 META = torch.device("meta")
 

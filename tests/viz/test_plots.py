@@ -1,8 +1,4 @@
-"""The shared pieces lesson 00 introduces: the karate club and the kit's plots.
-
-They test gdl_teach.data.karate and gdl_teach.viz; they belong in tests/data and tests/viz
-(the lead moves them there).
-"""
+"""The shared plots: plot_graph, plot_history, plot_point_cloud."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -14,13 +10,6 @@ from torch_geometric.data import Data
 from gdl_teach.core.training import History
 from gdl_teach.data.karate import load_karate_club
 from gdl_teach.viz import plot_graph, plot_history, plot_point_cloud
-
-
-def test_karate_club_is_the_real_graph() -> None:
-    data = load_karate_club()
-    assert data.num_nodes == 34 and data.edge_index.shape == (2, 156)
-    assert int(data.y.sum()) == 17  # 17 members followed the officer
-    assert data.y[0] == 0 and data.y[33] == 1  # Mr. Hi and the officer themselves
 
 
 def test_plots_return_axes_and_figures() -> None:
