@@ -16,7 +16,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup lab lint test test-package test-notebooks test-browser bench strip doctor browser-deps student clean
+.PHONY: setup lab colab-env lint test test-colab test-package test-notebooks test-browser bench strip doctor browser-deps student clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser test needs Debian's chromium: sudo apt-get install -y chromium"; fi; }
 
+# A virtual environment built like Google Colab's (what Colab ships + what the lessons'
+# install cell adds, nothing else), for tests/test_colab_env.py. Needs the package index;
+# a stamp makes a second call instant.
+COLAB_VENV ?= .venv-colab
+colab-env: setup
+	$(PY) scripts/make_colab_env.py $(COLAB_VENV) --torch-spec "$(TORCH_SPEC)"
+
 # Lint: ruff over everything (package, tests, scripts, notebooks); mypy over the shared layers.
 SHARED_LAYERS := gdl_teach/core gdl_teach/geometry gdl_teach/nn gdl_teach/data gdl_teach/viz gdl_teach/exercises
 lint: setup
@@ -62,6 +69,9 @@ test-notebooks: setup
 test-browser: setup browser-deps
 	scripts/offline $(PY) -m pytest tests/test_browser.py -rP $(PYTEST_ARGS)
 
+test-colab: setup colab-env
+	scripts/offline $(PY) -m pytest tests/test_colab_env.py -rA $(PYTEST_ARGS)
+
 student: setup
 	$(VENV)/bin/gdl-teach student notebooks --out student
 
@@ -73,4 +83,4 @@ strip: setup
 	$(VENV)/bin/gdl-teach strip notebooks
 
 clean:
-	rm -rf $(VENV) student .pytest_cache
+	rm -rf $(VENV) $(COLAB_VENV) student .pytest_cache
