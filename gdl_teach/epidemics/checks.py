@@ -29,7 +29,11 @@ def reference_network_r0(degrees: torch.Tensor, tau: float, gamma: float) -> flo
 
 @exercise(reference=reference_network_r0)
 def check_network_r0(network_r0: Callable[[torch.Tensor, float, float], float]) -> None:
-    """Check a learner's ``network_r0(degrees, tau, gamma) -> float``."""
+    """Check a learner's ``network_r0(degrees, tau, gamma) -> float``.
+
+    Args:
+        network_r0: the learner's function.
+    """
     cases = [
         (torch.tensor([1, 1, 1, 1, 4]), 0.25, 0.5),  # a star: hubs matter
         (torch.randint(1, 12, (200,), generator=torch.Generator().manual_seed(4)), 0.1, 0.2),
@@ -75,7 +79,11 @@ def reference_infected_within(t_infected: torch.Tensor, t: float, horizon: float
 
 @exercise(reference=reference_infected_within)
 def check_infected_within(infected_within: Callable[[torch.Tensor, float, float], torch.Tensor]) -> None:
-    """Check a learner's ``infected_within(t_infected, t, horizon) -> (N,) bool``."""
+    """Check a learner's ``infected_within(t_infected, t, horizon) -> (N,) bool``.
+
+    Args:
+        infected_within: the learner's function.
+    """
     inf = float("inf")
     t_inf = torch.tensor([0.0, 1.0, 2.0, 3.5, 5.0, 5.01, inf, -inf, 2.001])
     got = call_answer("infected_within", infected_within, t_inf, 2.0, 3.0)
@@ -99,18 +107,29 @@ def check_infected_within(infected_within: Callable[[torch.Tensor, float, float]
 
 def reference_gnn_forward(model: torch.nn.Module, x: torch.Tensor, edge_index: torch.Tensor,
                           edge_weight: torch.Tensor) -> torch.Tensor:
-    """The model's own forward pass: (N, F) features -> (N,) logits."""
+    """The model's own forward pass: (N, F) features -> (N,) logits.
+
+    Args:
+        model: an :class:`~gdl_teach.epidemics.models.EpidemicGNN`.
+        x: (N, F) node features.
+        edge_index: (2, E) contacts.
+        edge_weight: (E,) contact weights.
+    """
     return model(x, edge_index, edge_weight)
 
 
 @exercise(reference=reference_gnn_forward)
 def check_gnn_forward(gnn_forward: Callable[..., torch.Tensor]) -> None:
-    """Check a learner's ``gnn_forward(model, x, edge_index, edge_weight) -> (N,)`` against ``model(...)``."""
+    """Check a learner's ``gnn_forward(model, x, edge_index, edge_weight) -> (N,)`` against ``model(...)``.
+
+    Args:
+        gnn_forward: the learner's function.
+    """
     from gdl_teach.epidemics.models import EpidemicGNN
 
     g = torch.Generator().manual_seed(7)
     torch.manual_seed(7)
-    model = EpidemicGNN(in_dim=10, hidden=16, num_layers=2, conv="sage").eval()
+    model = EpidemicGNN(in_channels=10, hidden_channels=16, num_layers=2, conv="sage").eval()
     n = 30
     src = torch.randint(0, n, (60,), generator=g)
     dst = torch.randint(0, n, (60,), generator=g)
@@ -142,7 +161,11 @@ def check_gnn_forward(gnn_forward: Callable[..., torch.Tensor]) -> None:
 
 
 def degree_moments(degrees: torch.Tensor) -> dict[str, float]:
-    """<k>, <k^2> and <k^2 - k>/<k> of a degree sequence, for printing next to R0."""
+    """<k>, <k^2> and <k^2 - k>/<k> of a degree sequence, for printing next to R0.
+
+    Args:
+        degrees: (N,) degree of every node.
+    """
     k = degrees.double()
     return {"<k>": float(k.mean()), "<k^2>": float((k * k).mean()), "<k^2-k>/<k>": float((k * k - k).mean() / k.mean())}
 

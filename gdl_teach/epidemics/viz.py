@@ -11,15 +11,10 @@ import torch
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from gdl_teach.epidemics.data import (
-    AGE_GROUPS,
-    SEIR_STATES,
-    SETTINGS,
-    SIR_STATES,
-    Outbreak,
-    VaccinationStudy,
-    check_graph,
-)
+from gdl_teach.epidemics.outbreaks import SEIR_STATES, SIR_STATES, Outbreak
+from gdl_teach.epidemics.town import AGE_GROUPS, SETTINGS, check_graph
+from gdl_teach.epidemics.vaccination import VaccinationStudy
+from gdl_teach.viz.layout import spring_layout
 
 STATE_COLORS = {"S": "#4c72b0", "E": "#f2a33a", "I": "#d62728", "R": "#6f6f6f"}
 SETTING_COLORS = {"household": "#d62728", "school": "#2ca02c", "work": "#1f77b4", "community": "#b0b0b0"}
@@ -27,15 +22,20 @@ AGE_COLORS = ("#8fd14f", "#5a5a5a", "#a05195")
 STRATEGY_COLORS = {"none": "#444444", "random": "#8c8c8c", "degree": "#1f77b4", "gnn risk": "#d62728"}
 
 
+def _numpy(a: Any) -> np.ndarray:
+    """A NumPy copy of an array, list or tensor on any device (results go to the CPU before plotting)."""
+    return a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else np.asarray(a)
+
+
 def _positions(G: nx.Graph, pos: Any) -> np.ndarray:
-    n = check_graph("G", G)
+    num_nodes = check_graph("G", G)
     if pos is None:
-        pos = nx.spring_layout(G, seed=0)
+        pos = spring_layout(G, seed=0)
     if isinstance(pos, dict):
-        pos = np.stack([np.asarray(pos[v], dtype=float) for v in range(n)])
-    pos = np.asarray(pos.cpu() if isinstance(pos, torch.Tensor) else pos, dtype=float)
-    if pos.shape != (n, 2):
-        raise ValueError(f"pos must have shape ({n}, 2) or be a dict node -> (2,), got {pos.shape}")
+        pos = np.stack([_numpy(pos[v]).astype(float) for v in range(num_nodes)])
+    pos = _numpy(pos).astype(float)
+    if pos.shape != (num_nodes, 2):
+        raise ValueError(f"pos must have shape ({num_nodes}, 2) or be a dict node -> (2,), got {pos.shape}")
     return pos
 
 
@@ -54,8 +54,8 @@ def plot_town(G: nx.Graph, pos: Any = None, ax: plt.Axes | None = None, title: s
     """The contact network: edges coloured by setting, people by age group.
 
     Args:
-        G: a town from :func:`~gdl_teach.epidemics.data.make_town` (nodes ``0..N-1``).
-        pos: (N, 2) positions or a dict; default a spring layout.
+        G: a town from :func:`~gdl_teach.epidemics.town.make_town` (nodes ``0..N-1``).
+        pos: (N, 2) positions or a dict; default the kit's seeded spring layout.
         ax: Axes to draw on; a new figure if ``None``.
         title: Axes title.
 
@@ -91,7 +91,7 @@ def plot_states(G: nx.Graph, states: np.ndarray | torch.Tensor, pos: Any = None,
     Args:
         G: contact network on ``0..N-1``.
         states: (N,) state codes (indices into ``SIR_STATES`` or ``SEIR_STATES``).
-        pos: (N, 2) positions or a dict; default a spring layout.
+        pos: (N, 2) positions or a dict; default the kit's seeded spring layout.
         ax: Axes to draw on; a new figure if ``None``.
         model: ``"SIR"`` or ``"SEIR"``.
         title: Axes title.
@@ -102,7 +102,7 @@ def plot_states(G: nx.Graph, states: np.ndarray | torch.Tensor, pos: Any = None,
     """
     pos = _positions(G, pos)
     names = SEIR_STATES if model == "SEIR" else SIR_STATES
-    states = np.asarray(states.cpu() if isinstance(states, torch.Tensor) else states)
+    states = _numpy(states)
     if states.shape != (len(pos),) or (states < 0).any() or (states >= len(names)).any():
         raise ValueError(f"states must be ({len(pos)},) codes in [0, {len(names) - 1}] for {model}")
     if ax is None:
@@ -149,7 +149,7 @@ def plot_epidemic_curve(outbreaks: Outbreak | Sequence[Outbreak], ax: plt.Axes |
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.2))
     end = t_max if t_max is not None else max(r.end for r in runs)
-    grid = np.linspace(runs[0].tmin, max(end, runs[0].tmin + 1e-9), 200)
+    grid = np.linspace(runs[0].t_min, max(end, runs[0].t_min + 1e-9), 200)
     thin = len(runs) > 1
     for i, run in enumerate(runs):
         counts = run.counts(grid)
@@ -182,8 +182,7 @@ def plot_risk_map(G: nx.Graph, states: np.ndarray | torch.Tensor, risk: np.ndarr
     """
     pos = _positions(G, pos)
     n = len(pos)
-    states, risk, nxt = (np.asarray(a.cpu() if isinstance(a, torch.Tensor) else a)
-                         for a in (states, risk, infected_next))
+    states, risk, nxt = (_numpy(a) for a in (states, risk, infected_next))
     for name, arr in (("states", states), ("risk", risk), ("infected_next", nxt)):
         if arr.shape != (n,):
             raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
@@ -225,13 +224,13 @@ def plot_risk_vs_monte_carlo(mc_risk: Sequence[np.ndarray], predicted: dict[str,
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(4.8, 4.4))
-    mc = np.concatenate([np.asarray(m) for m in mc_risk])
+    mc = np.concatenate([_numpy(m) for m in mc_risk])
     for name, preds in predicted.items():
-        p = np.concatenate([np.asarray(q) for q in preds])
+        p = np.concatenate([_numpy(q) for q in preds])
         if p.shape != mc.shape:
             raise ValueError(f"predicted[{name!r}] must match mc_risk in length, got {p.shape} and {mc.shape}")
         ax.scatter(mc, p, s=6, alpha=0.5, label=name, color=STRATEGY_COLORS.get(name, None), linewidths=0)
-    top = float(max(mc.max(), max(np.concatenate([np.asarray(q) for q in v]).max() for v in predicted.values())))
+    top = float(max(mc.max(), max(np.concatenate([_numpy(q) for q in v]).max() for v in predicted.values())))
     ax.plot([0, top], [0, top], color="black", lw=0.8, ls="--", label="perfect")
     ax.set_xlabel("Monte Carlo risk (EoN reruns from the same state)")
     ax.set_ylabel("predicted probability")
@@ -244,7 +243,7 @@ def plot_vaccination(study: VaccinationStudy, k: int, axes: Sequence[plt.Axes] |
     """Infectious people over time (mean and 10-90% band) and final sizes per strategy, at ``k`` doses.
 
     Args:
-        study: from :func:`~gdl_teach.epidemics.data.vaccination_study` (must include ``k = 0``
+        study: from :func:`~gdl_teach.epidemics.vaccination.vaccination_study` (must include ``k = 0``
             for the "no vaccination" reference).
         k: doses, one of ``study.ks``.
         axes: two Axes; a new figure if ``None``.
