@@ -42,6 +42,10 @@ LESSON_PACKAGES: dict[str, tuple[str, str]] = {
     "rdkit": ("rdkit", "06, 08"),
     "datamol": ("datamol", "06"),
 }
+#: Distribution name -> (import name, lesson, what is missed without it): the lesson runs without these.
+OPTIONAL_PACKAGES: dict[str, tuple[str, str, str]] = {
+    "pybullet": ("pybullet", "03", "real motion capture (the lesson uses its synthetic poses without it)"),
+}
 #: The kit's own tools: needed to run its tests and its JupyterLab, not to follow a lesson.
 TOOL_PACKAGES: dict[str, str] = {"jupyterlab": "jupyterlab", "nbval": "nbval", "pytest": "pytest",
                                  "playwright": "playwright"}
@@ -55,6 +59,7 @@ class Check:
     what: str
     ok: bool
     detail: str = ""
+    optional: bool = False
 
 
 def detect_context() -> str:
@@ -97,6 +102,9 @@ def lesson_checks(context: str = "kit") -> list[Check]:
         raise ValueError(f"context must be one of {list(CONTEXTS)}, got {context!r}")
     checks = [Check(lessons, f"package {dist}", _importable(mod), package_version(dist) or "not installed")
               for dist, (mod, lessons) in LESSON_PACKAGES.items()]
+    checks += [Check(lesson, f"package {dist} (optional)", _importable(mod),
+                     package_version(dist) or f"not installed: no {missed}", optional=True)
+               for dist, (mod, lesson, missed) in OPTIONAL_PACKAGES.items()]
     if context == "kit":
         checks += [Check("tools", f"package {dist}", _importable(mod), package_version(dist) or "not installed")
                    for dist, mod in TOOL_PACKAGES.items()]
@@ -149,8 +157,9 @@ def report(context: str | None = None) -> tuple[str, bool]:
     lines.append("")
     missing = [] if env_ok else [k for k, v in info.items() if v.startswith("ERROR")]
     for c in lesson_checks(context):
-        lines.append(f"  [{'ok     ' if c.ok else 'MISSING'}] lesson {c.lesson:<6} {c.what:<34} {c.detail}")
-        if not c.ok:
+        mark = "ok     " if c.ok else ("absent " if c.optional else "MISSING")
+        lines.append(f"  [{mark}] lesson {c.lesson:<6} {c.what:<34} {c.detail}")
+        if not c.ok and not c.optional:
             missing.append(f"{c.what} (lesson {c.lesson})")
     lines.append("")
     if missing:

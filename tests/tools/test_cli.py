@@ -140,3 +140,10 @@ def test_strip_names_a_corrupt_notebook(tmp_path, capsys: pytest.CaptureFixture[
     bad.write_text("{ not json")
     assert cli.main(["strip", str(bad)]) == 2
     assert "01_bad.ipynb is not a readable notebook" in capsys.readouterr().err
+
+
+def test_an_optional_package_is_reported_but_never_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = doctor._importable
+    monkeypatch.setattr(doctor, "_importable", lambda mod: False if mod == "pybullet" else real(mod))
+    text, ok = doctor.report("notebook")
+    assert ok and "[absent ] lesson 03" in text and "pybullet (optional)" in text
