@@ -79,6 +79,10 @@ def passed(message: str) -> None:
 def _copy(value: Any) -> Any:
     if isinstance(value, torch.Tensor):
         return value.detach().clone()
+    if isinstance(value, torch.Generator):
+        twin = torch.Generator(value.device)
+        twin.set_state(value.get_state())
+        return twin
     if isinstance(value, (str, bytes, int, float, bool, type(None))):
         return value
     try:
@@ -92,6 +96,8 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, torch.Tensor):
         return (isinstance(b, torch.Tensor) and a.shape == b.shape and a.dtype == b.dtype
                 and bool(torch.equal(a, b) or torch.isclose(a, b, rtol=0, atol=0, equal_nan=True).all()))
+    if isinstance(a, torch.Generator):  # a learner drawing from a copied generator does not change ours
+        return True
     if isinstance(a, np.ndarray):
         return isinstance(b, np.ndarray) and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
     if isinstance(a, (list, tuple)):

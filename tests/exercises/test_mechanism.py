@@ -122,3 +122,10 @@ def test_check_accepts_reference_and_rejects_in_place_changes(key: str, capsys: 
     if not mutator.mutated:
         pytest.skip(f"{key} gives its answer no tensor to modify")
     pytest.fail(f"{key} said 'Correct' to an answer that modified its inputs in place")
+
+
+def test_a_generator_argument_is_handed_over_as_a_copy() -> None:
+    g = torch.Generator().manual_seed(0)
+    out = call_answer("f", lambda t, gen: t + torch.rand(1, generator=gen), torch.zeros(1), g)
+    assert out.shape == (1,)
+    assert torch.equal(torch.rand(1, generator=g), torch.rand(1, generator=torch.Generator().manual_seed(0)))
