@@ -138,7 +138,7 @@ class EGNNLayer(nn.Module):
         parts = [h[dst], h[src], dist2] + ([edge_attr] if edge_attr is not None else [])
         m = self.edge_mlp(torch.cat(parts, dim=-1))  # (E, H): invariant messages
         pos = coordinate_update(pos, edge_index, self.coord_mlp(m))  # moves along x_i - x_j only
-        if vel is not None:
+        if vel is not None and self.vel_mlp is not None:  # checked above: velocity layers have vel_mlp
             pos = pos + self.vel_mlp(h) * vel
         agg = torch.zeros_like(h).index_add_(0, dst, m)  # (N, H)
         return h + self.node_mlp(torch.cat([h, agg], dim=-1)), pos

@@ -72,6 +72,8 @@ def gin_mlp(in_channels: int, out_channels: int, hidden_channels: int | None = N
 class _GINBase(nn.Module):
     """Parameters of a GIN layer, named as in PyG's ``GINConv``: ``nn.*`` and the buffer ``eps``."""
 
+    eps: torch.Tensor
+
     def __init__(self, mlp: nn.Module, eps: float = 0.0) -> None:
         super().__init__()
         self.nn = _check_mlp(mlp)

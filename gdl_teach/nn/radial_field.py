@@ -64,7 +64,7 @@ class RadialFieldLayer(nn.Module):
         dist = rel.norm(dim=-1, keepdim=True)  # (E, 1): invariant
         weight = self.phi(torch.cat([dist, edge_attr], dim=-1) if edge_attr is not None else dist)  # (E, 1)
         pos = coordinate_update(pos, edge_index, weight)  # the EGNN update, with weights from distances alone
-        if vel is not None:
+        if vel is not None and self.phi_vel is not None:  # checked above
             pos = pos + vel * self.phi_vel(vel.norm(dim=-1, keepdim=True))
         return pos
 

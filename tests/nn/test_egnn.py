@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import torch
 
+from gdl_teach.core.euclidean import euclidean_output, euclidean_transform, permute_output, permute_points
 from gdl_teach.core.symmetry import check_equivariance, check_invariance
-from gdl_teach.equivariance.groups import euclidean_output, euclidean_transform, permute_output, permute_points
 from gdl_teach.nn.egnn import EGNN, EGNNLayer, coordinate_update
 
 

@@ -6,8 +6,8 @@ import torch
 from torch_geometric.nn.models.schnet import GaussianSmearing
 from torch_geometric.nn.models.schnet import InteractionBlock as PyGInteractionBlock
 
+from gdl_teach.core.euclidean import euclidean_transform
 from gdl_teach.core.symmetry import check_invariance
-from gdl_teach.equivariance.groups import euclidean_transform
 from gdl_teach.nn.schnet import InteractionBlock, SchNet, all_pairs, gaussian_rbf
 
 
