@@ -104,7 +104,12 @@ def batches_of(data: Any, name: str = "data") -> Iterable[Any]:
 
 
 def to_device(batch: Any, device: torch.device) -> Any:
-    """``batch`` on ``device``: a copy when it has to move, never the caller's object moved in place."""
+    """``batch`` on ``device``: a copy when it has to move, never the caller's object moved in place.
+
+    Tensors, lists/tuples of them and PyG ``Data``/``Batch`` objects are handled;
+    anything else is returned as it is (a step that takes such batches moves
+    what it needs itself, or the batches are built on the device up front).
+    """
     if isinstance(batch, torch.Tensor):
         return batch.to(device)
     if isinstance(batch, (list, tuple)):

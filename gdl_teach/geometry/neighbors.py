@@ -301,28 +301,30 @@ def fps(x: torch.Tensor, batch: torch.Tensor | None = None, ratio: float = 0.5,
     out = _try_compiled("fps", x.device, x, batch, ratio, random_start)
     if out is not None:
         return out
-    num_examples = int(b.max()) + 1 if b.numel() else 0
-    ptr = engines.ptr_of(b, num_examples)
-    sizes = torch.tensor([ptr[e + 1] - ptr[e] for e in range(num_examples)], dtype=torch.float64)
-    starts = (torch.rand(num_examples) * sizes).long() if random_start else torch.zeros(num_examples, dtype=torch.long)
-    picks = []
-    for e in range(num_examples):
-        pts = x[ptr[e]:ptr[e + 1]].detach().double()
-        if pts.shape[0] == 0:
-            continue
-        num_picks = min(pts.shape[0], int(torch.ceil(sizes[e] * ratio)))
-        picks.append(_farthest_points(pts, num_picks, min(int(starts[e]), pts.shape[0] - 1)) + ptr[e])
-    return torch.cat(picks) if picks else torch.zeros(0, dtype=torch.long, device=x.device)
+    return _farthest_points(x.detach(), b, ratio, random_start)
 
 
-def _farthest_points(pts: torch.Tensor, num_picks: int, first: int) -> torch.Tensor:
-    """Greedy farthest point sampling of one example: (num_picks,) indices, the first one given."""
-    chosen = torch.empty(num_picks, dtype=torch.long, device=pts.device)
-    dist = torch.full((pts.shape[0],), math.inf, dtype=pts.dtype, device=pts.device)
-    cur = first
-    for i in range(num_picks):
-        chosen[i] = cur
-        dist = torch.minimum(dist, ((pts - pts[cur]) ** 2).sum(1))
-        dist[cur] = -1.0  # a picked point is never picked again; its duplicates (at 0) still can be
-        cur = int(dist.argmax())
-    return chosen
+def _farthest_points(x: torch.Tensor, batch: torch.Tensor, ratio: float, random_start: bool) -> torch.Tensor:
+    """Greedy farthest point sampling of every example at once, on points padded to (B, n_max, D)."""
+    num_examples = int(batch.max()) + 1
+    ptr = torch.tensor(engines.ptr_of(batch, num_examples), device=x.device)
+    sizes = ptr[1:] - ptr[:-1]  # (B,) points per example
+    num_picks = torch.ceil(sizes.double().cpu() * ratio).long().clamp(max=sizes.cpu())  # (B,)
+    col = torch.arange(x.shape[0], device=x.device) - ptr[batch]  # position of each point in its example
+    pts = x.new_zeros(num_examples, int(sizes.max()), x.shape[1], dtype=torch.float64)
+    pts[batch, col] = x.double()
+    dist = torch.full(pts.shape[:2], -1.0, dtype=torch.float64, device=x.device)  # padding is never picked
+    dist[batch, col] = math.inf
+    starts = (torch.rand(num_examples) * sizes.double().cpu()).long() if random_start \
+        else torch.zeros(num_examples, dtype=torch.long)
+    cur = torch.minimum(starts, (sizes.cpu() - 1).clamp(min=0)).to(x.device)  # (B,)
+    rows = torch.arange(num_examples, device=x.device)
+    picks = torch.empty(int(num_picks.max()), num_examples, dtype=torch.long, device=x.device)
+    for i in range(picks.shape[0]):
+        picks[i] = cur
+        d2 = ((pts - pts[rows, cur].unsqueeze(1)) ** 2).sum(-1)  # (B, n_max)
+        dist = torch.where(dist < 0, dist, torch.minimum(dist, d2))
+        dist[rows, cur] = -1.0  # a picked point is never picked again; its duplicates (at 0) still can be
+        cur = dist.argmax(1)
+    keep = torch.arange(picks.shape[0]).unsqueeze(0) < num_picks.unsqueeze(1)  # (B, m_max)
+    return (picks.t() + ptr[:-1].unsqueeze(1))[keep.to(x.device)]  # examples in order, picks in the order made
