@@ -16,7 +16,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup lab colab-env lint test test-colab test-package test-notebooks test-browser bench strip doctor browser-deps student clean
+.PHONY: setup lab colab-env lint test test-colab test-package test-notebooks test-browser bench strip doctor browser-deps student site clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ student: setup
 bench: setup
 	$(VENV)/bin/gdl-teach bench notebooks
 	$(PY) scripts/bench_knn.py
+
+# A static site of the executed lessons (Sphinx + myst-nb, the site extra): build/site/html/index.html.
+site: setup
+	$(PY) scripts/build_site.py --out build/site
 
 strip: setup
 	$(VENV)/bin/gdl-teach strip notebooks
