@@ -42,7 +42,9 @@ __all__ = ["dijkstra_distances", "gradient_operator", "HeatMethod", "heat_method
 
 
 def _check_source(source: int | Sequence[int], num_nodes: int) -> list[int]:
-    ids = [source] if isinstance(source, (int, np.integer)) and not isinstance(source, bool) else list(source)
+    if isinstance(source, bool):
+        raise TypeError("source must be a vertex id or a list of vertex ids, got bool")
+    ids = [source] if isinstance(source, (int, np.integer)) else list(source)
     if not ids:
         raise ValueError("source must be a vertex id or a non-empty list of vertex ids")
     return [check_int("source", int(s) if isinstance(s, np.integer) else s, min_value=0, max_value=num_nodes - 1)

@@ -28,6 +28,10 @@ def check_mesh(pos: torch.Tensor, face: torch.Tensor, pos_name: str = "pos",
                face_name: str = "face") -> tuple[torch.Tensor, torch.Tensor]:
     """Check a mesh and return it: ``pos`` (N, 3) finite floats, ``face`` (3, F) ids in ``[0, N)``.
 
+    Args:
+        pos: (N, 3) vertex positions; face: (3, F) triangles.
+        pos_name, face_name: the names the errors use.
+
     Raises:
         TypeError, ValueError: naming the argument, when the mesh is malformed
             (e.g. ``face`` given as (F, 3), the trimesh convention: transpose it).
@@ -144,13 +148,21 @@ def edge_lengths(pos: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
 
 
 def mean_edge_length(pos: torch.Tensor, face: torch.Tensor) -> float:
-    """The mean length ``h`` of the undirected edges: the mesh's resolution."""
+    """The mean length ``h`` of the undirected edges: the mesh's resolution.
+
+    Args:
+        pos: (N, 3); face: (3, F).
+    """
     check_mesh(pos, face)
     return float(edge_lengths(pos, mesh_edges(face)).mean())
 
 
 def is_watertight(face: torch.Tensor) -> bool:
-    """Whether every edge is shared by exactly two triangles (a closed surface without holes or fins)."""
+    """Whether every edge is shared by exactly two triangles (a closed surface without holes or fins).
+
+    Args:
+        face: (3, F) triangles.
+    """
     face = check_tensor("face", face, shape=(3, None), integer=True)
     e = torch.sort(torch.cat([face[[0, 1]], face[[1, 2]], face[[2, 0]]], dim=1), dim=0).values
     _, counts = torch.unique(e, dim=1, return_counts=True)
@@ -158,7 +170,11 @@ def is_watertight(face: torch.Tensor) -> bool:
 
 
 def euler_characteristic(face: torch.Tensor, num_nodes: int) -> int:
-    """``V - E + F``: 2 for a closed surface of genus 0 (a sphere, an animal without handles)."""
+    """``V - E + F``: 2 for a closed surface of genus 0 (a sphere, an animal without handles), 1 for a disc.
+
+    Args:
+        face: (3, F) triangles; num_nodes: V.
+    """
     num_nodes = check_int("num_nodes", num_nodes, min_value=1)
     return num_nodes - mesh_edges(face).shape[1] + int(face.shape[1])
 

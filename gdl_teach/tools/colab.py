@@ -15,11 +15,11 @@ REPO = "gdl-teach/gdl-teach"  # GitHub owner/name that hosts the lessons
 BRANCH = "main"
 
 # What Colab lacks. Colab ships torch, numpy, scipy, pandas, scikit-learn,
-# networkx, matplotlib, plotly, ipywidgets and tqdm; installing the kit with
+# scikit-image, networkx, matplotlib, plotly, ipywidgets and tqdm; installing the kit with
 # --no-deps and then only these keeps Colab's own torch build (with CUDA).
 COLAB_MISSING = ["torch-geometric", "rdkit", "datamol", "eon"]
-COLAB_PROVIDED = ["torch", "numpy", "scipy", "pandas", "scikit-learn", "networkx", "matplotlib", "plotly",
-                  "ipywidgets", "tqdm", "pygments"]
+COLAB_PROVIDED = ["torch", "numpy", "scipy", "pandas", "scikit-learn", "scikit-image", "networkx", "matplotlib",
+                  "plotly", "ipywidgets", "tqdm", "pygments"]
 COLAB_NOT_NEEDED = ["jupyterlab", "nbval"]  # Colab is its own notebook front end; tests run elsewhere
 
 

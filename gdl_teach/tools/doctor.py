@@ -32,6 +32,7 @@ LESSON_PACKAGES: dict[str, tuple[str, str]] = {
     "scipy": ("scipy", "all"),
     "pandas": ("pandas", "all"),
     "scikit-learn": ("sklearn", "all"),
+    "scikit-image": ("skimage", "07"),
     "networkx": ("networkx", "all"),
     "matplotlib": ("matplotlib", "all"),
     "plotly": ("plotly", "all"),
