@@ -1,16 +1,24 @@
-"""Checks for lesson 01: the grid graph's edge list, sum pooling, projected distances."""
+"""Checks for lesson 01: the grid graph's edge list, what a projection loses, and two decisions about the claim.
+
+Exercises 1 and 2 ask for a function and compare it with the kit's reference;
+exercises 3 and 4 ask the learner to predict or decide, then measure
+(``@exercise(reference=None)``: the answer is a value, or a function without
+arguments that returns it, so the student edition's stub fails in the check).
+"""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import torch
-from torch_geometric.nn import global_add_pool
 
-from gdl_teach.core.symmetry import check_invariance, permute_rows, random_rotation, rotation_matrix
-from gdl_teach.core.validate import check_batch, check_int, check_tensor
+from gdl_teach.core.symmetry import random_rotation, rotation_matrix
+from gdl_teach.core.validate import check_tensor
+from gdl_teach.euclid.experiments import AUGMENTED, CANONICAL, EQUAL, GNN, LOGISTIC, RULE, numbering_shortcut
 from gdl_teach.euclid.grid import make_grid_graph
-from gdl_teach.euclid.projection import make_cube, pairwise_distances, project_to_plane
-from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed
+from gdl_teach.euclid.projection import depth, make_cube, pairwise_distances, project_to_plane
+from gdl_teach.exercises.core import ExerciseFailed, call_answer, check_close, exercise, expect, passed
 
 
 # --------------------------------------------------------------------------
@@ -81,82 +89,121 @@ def check_grid_edges(grid_edges: Callable[[int, int], tuple[torch.Tensor, torch.
 
 
 # --------------------------------------------------------------------------
-# exercise 2: sum pooling
+# exercise 2: what the camera dropped
 # --------------------------------------------------------------------------
-def reference_sum_pool(x: torch.Tensor, batch: torch.Tensor, num_graphs: int) -> torch.Tensor:
-    """Sum of the node features of each graph: PyG's ``global_add_pool``, which the lesson's models use.
+def reference_restore_distances(picture: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    """The true 3D distances, from a picture (the first two coordinates) and the depth the camera dropped.
 
     Args:
-        x: (N, F) node features.
-        batch: (N,) sorted graph id of each node.
-        num_graphs: B.
+        picture: (N, 2) projected points.
+        z: (N,) their depths (the coordinate the camera dropped).
 
     Returns:
-        (B, F).
+        (N, N) distances in 3D.
     """
-    x = check_tensor("x", x, ndim=2)
-    batch = check_batch("batch", batch, x.shape[0], device=x.device)
-    num_graphs = check_int("num_graphs", num_graphs, min_value=int(batch.max()) + 1 if batch.numel() else 1)
-    return global_add_pool(x, batch, size=num_graphs)
+    picture = check_tensor("picture", picture, shape=(None, 2), floating=True, nonempty=True)
+    z = check_tensor("z", z, shape=(picture.shape[0],), floating=True)
+    return pairwise_distances(torch.cat([picture, z.unsqueeze(1)], dim=1))
 
 
-@exercise(reference=reference_sum_pool)
-def check_sum_pool(sum_pool: Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]) -> None:
-    """Check a learner's ``sum_pool(x, batch, num_graphs) -> (B, F)`` and measure its permutation invariance."""
-    g = torch.Generator().manual_seed(0)
-    x = torch.randn(9, 3, generator=g)
-    batch = torch.tensor([0, 0, 0, 0, 1, 1, 2, 2, 2])
-    got = call_answer("sum_pool", sum_pool, x, batch, 3)
-    want = reference_sum_pool(x, batch, 3)
-    if isinstance(got, torch.Tensor) and got.shape == want.shape:
-        counts = torch.bincount(batch, minlength=3).unsqueeze(1).float()
-        expect(not torch.allclose(got, want / counts, atol=1e-5),
-               "you averaged (mean pooling); this exercise asks for the sum.")
-    if isinstance(got, torch.Tensor) and got.shape == (3,):
-        expect(False, "you summed over the feature axis; sum over the nodes of each graph, keeping the features.")
-    check_close("sum_pool", got, want, hint="Row b is the sum of x[n] over the nodes n with batch[n] == b "
-                "(try index_add or a loop over graphs).")
-    last_empty = call_answer("sum_pool", sum_pool, x, batch, 4)
-    check_close("sum_pool", last_empty, reference_sum_pool(x, batch, 4),
-                hint="With num_graphs=4 and no node in graph 3, its row must be zeros: use num_graphs for the size.")
-    one = torch.zeros(7, dtype=torch.long)
-    report = check_invariance(lambda h: call_answer("sum_pool", sum_pool, h, one, 1), (torch.randn(7, 4, generator=g),),
-                              permute_rows())
-    expect(report.passed, f"sum pooling should not care about the order of the nodes, but {report}.")
-    passed(f"sum_pool adds the nodes of each graph; relabelling the nodes: {report}.")
-
-
-# --------------------------------------------------------------------------
-# exercise 3: projected distances
-# --------------------------------------------------------------------------
-def reference_projected_distances(pos: torch.Tensor, rot: torch.Tensor) -> torch.Tensor:
-    """Pairwise distances of 3D points after rotating them and dropping z.
-
-    Args:
-        pos: (N, 3) points.
-        rot: (3, 3) rotation.
-
-    Returns:
-        (N, N) distances in the 2D picture.
-    """
-    return pairwise_distances(project_to_plane(pos, rot))
-
-
-@exercise(reference=reference_projected_distances)
-def check_projected_distances(projected_distances: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
-    """Check a learner's ``projected_distances(pos, rot) -> (N, N)``."""
+@exercise(reference=reference_restore_distances)
+def check_restore_distances(restore_distances: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
+    """Check a learner's ``restore_distances(picture (N, 2), z (N,)) -> (N, N)`` against the true 3D distances."""
     cube, _ = make_cube()
     g = torch.Generator().manual_seed(3)
     cases = [(cube, rotation_matrix((30.0, 20.0, 10.0), dtype=torch.float64)),
              (torch.randn(6, 3, generator=g, dtype=torch.float64), random_rotation(3, generator=g).double())]
     for pos, rot in cases:
-        got = call_answer("projected_distances", projected_distances, pos, rot)
-        want = reference_projected_distances(pos, rot)
+        picture, z = project_to_plane(pos, rot), depth(pos, rot)
+        got = call_answer("restore_distances", restore_distances, picture, z)
+        want = pairwise_distances(pos)  # rotating does not change distances: these are the shape's own
         if isinstance(got, torch.Tensor) and got.shape == want.shape:
-            expect(not torch.allclose(got.double(), pairwise_distances(pos), atol=1e-6),
-                   "these are the true 3D distances: rotating alone preserves them. Drop z after rotating.")
-            expect(not torch.allclose(got.double(), pairwise_distances((pos @ rot)[:, :2]), atol=1e-6),
-                "you rotated with pos @ rot; rows are points, so the rotation is pos @ rot.T.")
-        check_close("projected_distances", got, want, atol=1e-6,
-                    hint="Rotate (pos @ rot.T), keep the first two coordinates, then take all pairwise distances.")
-    passed("projected distances match; compare them with the true 3D distances to see the distortion.")
+            got64 = got.detach().double()
+            expect(not torch.allclose(got64, pairwise_distances(picture), atol=1e-6),
+                   "these are the picture's distances: put the depth back before measuring.")
+            dz = (z.unsqueeze(0) - z.unsqueeze(1)).abs()
+            expect(not torch.allclose(got64, pairwise_distances(picture) + dz, atol=1e-6),
+                   "you added the depth difference to the picture's distance; the two are at right angles, so "
+                   "they add in squares (Pythagoras): sqrt(d_picture^2 + d_depth^2).")
+        check_close("restore_distances", got, want, atol=1e-6,
+                    hint="Stack each point's picture coordinates and its depth into (x, y, z), then take all "
+                         "pairwise distances (torch.cdist).")
+    passed("the picture plus one number per point (its depth) gives back every distance: depth is exactly what "
+           "the camera dropped.")
+
+
+# --------------------------------------------------------------------------
+# exercise 3: predict, then measure
+# --------------------------------------------------------------------------
+def _answer_value(name: str, answer: Any) -> Any:
+    """The learner's answer: a value, or what a function without arguments returns (through call_answer)."""
+    return call_answer(name, answer) if callable(answer) else answer
+
+
+@functools.lru_cache(maxsize=1)
+def _shortcut_measurement() -> dict[str, float]:
+    """:func:`~gdl_teach.euclid.experiments.numbering_shortcut`, trained once per session (it is seeded)."""
+    return numbering_shortcut()
+
+
+@exercise(reference=None)
+def check_shortcut_prediction(prediction: Any) -> None:
+    """Check a predicted test accuracy of the MLP trained on graphs as generated, once renumbered; then measure it.
+
+    Args:
+        prediction: a number in [0, 1], or a function without arguments returning it.
+    """
+    value = _answer_value("my_prediction", prediction)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ExerciseFailed(f"Not yet: the prediction must be an accuracy, a number in [0, 1], got {value!r}.")
+    measured = dict(_shortcut_measurement())
+    seen = (f"Measured: {measured['test, as generated']:.3f} on the test graphs as generated, "
+            f"{measured['test, renumbered']:.3f} on the same graphs renumbered.")
+    renumbered = measured["test, renumbered"]
+    expect(value <= renumbered + 0.1,
+           f"you predicted {value:.2f}: that assumes the MLP learned 'some node has many links'. It was never "
+           "shown a hub anywhere but node 0, so the cheapest rule that fits its training data is 'row 0 of the "
+           f"matrix is dense', and a renumbering moves the hub away from row 0. {seen}")
+    expect(value >= renumbered - 0.1,
+           f"you predicted {value:.2f}, worse than a coin flip: that would need the MLP to be systematically wrong. "
+           f"Renumbered, row 0 is an ordinary node, so its answers carry no information either way. {seen}")
+    passed(f"{seen} The MLP learned where the hub was written down, not what a hub is.")
+
+
+# --------------------------------------------------------------------------
+# exercise 4: which baseline closes the gap
+# --------------------------------------------------------------------------
+#: The choices of exercise 4.
+BASELINE_CHOICES = ("augmentation", "canonical order", "degree features", "none")
+
+
+@exercise(reference=None)
+def check_closest_baseline(answer: Any, table: Any) -> None:
+    """Check which contender matches the GNN at the equal budget, with hints that quote the learner's own table.
+
+    Args:
+        answer: one of :data:`BASELINE_CHOICES`, or a function without arguments returning it.
+        table: the :func:`gdl_teach.euclid.experiments.summary_table` printed in the lesson.
+    """
+    value = _answer_value("closest_baseline", answer)
+    if value not in BASELINE_CHOICES:
+        raise ExerciseFailed(f"Not yet: the answer must be one of {list(BASELINE_CHOICES)}, got {value!r}.")
+    acc = {key: float(row["accuracy"]) for key, row in table.iterrows()}
+    gnn = acc[(GNN, EQUAL)]
+    features = max(acc[(RULE, EQUAL)], acc[(LOGISTIC, EQUAL)])
+    longer = next(v for (m, s), v in acc.items() if m == AUGMENTED and s != EQUAL)
+    bigger = next(v for (m, s), v in acc.items() if m == CANONICAL and s != EQUAL)
+    hints = {
+        "augmentation": f"at the equal budget the augmented MLP reaches {acc[(AUGMENTED, EQUAL)]:.3f} against the "
+                        f"GNN's {gnn:.3f}; it catches up ({longer:.3f}) only with more steps: learning a symmetry "
+                        "from examples costs compute.",
+        "canonical order": f"at the equal budget the canonical-order MLP reaches {acc[(CANONICAL, EQUAL)]:.3f}; "
+                           f"it needs more training graphs ({bigger:.3f}), because it still has to learn which "
+                           "entries of the sorted matrix matter, and ties in the sort leave some numberings free.",
+        "none": f"look at the degree rows: {features:.3f} against the GNN's {gnn:.3f}, with one or thirteen "
+                "numbers learned.",
+    }
+    expect(value == "degree features", hints.get(value, ""))
+    passed(f"the degree features reach {features:.3f} (GNN {gnn:.3f}): the class *is* a degree statistic, and a "
+           "feature that reads degrees is invariant to renumbering by construction. The GNN's prior pays off when "
+           "nobody can write the right feature by hand, or when there are few examples and no such feature.")

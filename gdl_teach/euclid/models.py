@@ -148,14 +148,8 @@ def _graph_ids(batch: torch.Tensor | None, num_nodes: int, device: torch.device)
     PyG's pooling would return a row of zeros for a graph id that has no nodes;
     a classifier would then predict a class for a graph that does not exist.
     """
-    batch = check_batch("batch", batch, num_nodes, device=device)
-    counts = torch.bincount(batch)  # (B,) nodes per graph id
-    if bool((counts == 0).any()):
-        missing = (counts == 0).nonzero().reshape(-1).tolist()
-        raise ValueError(f"batch skips graph id(s) {missing[:10]}: graph ids must be 0, 1, ..., B-1 with at "
-                         "least one node each, as PyG's Batch numbers them; a classifier cannot classify a "
-                         "graph that has no nodes")
-    return batch, counts.shape[0]
+    batch = check_batch("batch", batch, num_nodes, device=device, contiguous=True)
+    return batch, int(batch[-1]) + 1  # sorted and gap-free: the last id is B - 1
 
 
 class GNNClassifier(nn.Module):
@@ -199,12 +193,16 @@ class GNNClassifier(nn.Module):
             h = torch.relu(conv(h, edge_index))  # (N, hidden)
         return self.head(global_add_pool(h, batch, size=num_graphs))  # (B, hidden) -> (B, C)
 
+
 class AdjacencyMLP(nn.Module):
     """The Euclidean baseline: flatten each graph's adjacency matrix into a vector, then an MLP.
 
     Every graph must have exactly ``num_nodes`` nodes. The vector's entry
-    ``i * N + j`` says "node i is linked to node j", so renumbering the nodes
-    shuffles the input and changes the output.
+    ``i * N + j`` says "node i is linked to node j": the graph can be read
+    back from it (no information is lost), but renumbering the nodes shuffles
+    the entries and changes the output. The lesson's claim trains the same
+    :class:`~gdl_teach.nn.mlp.MLP` on vectors flattened once, up front
+    (:func:`gdl_teach.euclid.baselines.dense_adjacency`), which is faster.
 
     Args:
         num_nodes: N, the size of every graph.

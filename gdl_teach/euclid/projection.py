@@ -1,11 +1,16 @@
-"""A cube and a square, and what a view does to their distances and angles.
+"""A cube, a flat square, and what one camera does to both.
 
-Rotations keep every distance and angle; the orthographic projection of a
-camera (rotate, then drop z) does not. :func:`projection_distortion` measures
-by how much, and :func:`distortion_table` compares a projected cube with a
-square rotated within its own plane (which keeps everything). Rotations come
-from :func:`gdl_teach.core.symmetry.rotation_matrix`, in float64 so that "no
-distortion" reads as zero up to about 1e-16.
+Rotations of R^3 keep every distance and angle: they are symmetries of
+Euclidean space, and a cube in R^3 is Euclidean data. The orthographic
+projection of a camera (rotate, then drop z) is not a symmetry: it throws
+away one number per point, its depth. :func:`distortion_table` applies the
+*same* rotation and projection to a solid cube and to a flat square (a
+like-for-like control): the square's picture is exact only while its plane
+faces the camera, the cube's never is, and :func:`depth_identity_error`
+shows that the depth accounts for every lost distance exactly
+(``|p_i - p_j|^2 = |picture_i - picture_j|^2 + (depth_i - depth_j)^2``).
+Rotations come from :func:`gdl_teach.core.symmetry.rotation_matrix`, in
+float64 so that "no distortion" reads as zero up to about 1e-16.
 """
 from __future__ import annotations
 
@@ -35,16 +40,16 @@ def make_cube(side: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def make_square(side: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
-    """A square centred at the origin.
+    """A flat square in 3D space: centred at the origin, in the plane z = 0.
 
     Args:
         side: edge length > 0.
 
     Returns:
-        ``(pos, edges)``: pos (4, 2) float64 corners in order around the square, edges (2, 4) long.
+        ``(pos, edges)``: pos (4, 3) float64 corners in order around the square, edges (2, 4) long.
     """
     side = check_float("side", side, min_value=0.0, strict_min=True)
-    pos = (torch.tensor([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=torch.float64) - 0.5) * side
+    pos = (torch.tensor([[0, 0, 0.5], [1, 0, 0.5], [1, 1, 0.5], [0, 1, 0.5]], dtype=torch.float64) - 0.5) * side
     return pos, torch.tensor([[0, 1, 2, 3], [1, 2, 3, 0]])
 
 
@@ -61,6 +66,40 @@ def project_to_plane(pos: torch.Tensor, rot: torch.Tensor) -> torch.Tensor:
     pos = check_tensor("pos", pos, shape=(None, 3), floating=True, nonempty=True, finite=True)
     rot = check_tensor("rot", rot, shape=(3, 3), floating=True, finite=True)
     return (pos @ rot.to(pos.dtype).T)[:, :2]
+
+
+def depth(pos: torch.Tensor, rot: torch.Tensor) -> torch.Tensor:
+    """What the camera of :func:`project_to_plane` throws away: each point's depth, the z of ``pos @ rot.T``.
+
+    Args:
+        pos: (N, 3) points.
+        rot: (3, 3) rotation matrix.
+
+    Returns:
+        (N,) depths.
+    """
+    pos = check_tensor("pos", pos, shape=(None, 3), floating=True, nonempty=True, finite=True)
+    rot = check_tensor("rot", rot, shape=(3, 3), floating=True, finite=True)
+    return (pos @ rot.to(pos.dtype).T)[:, 2]
+
+
+def depth_identity_error(pos: torch.Tensor, rot: torch.Tensor) -> float:
+    """How far ``|p_i - p_j|^2 = |picture_i - picture_j|^2 + (depth_i - depth_j)^2`` is from holding.
+
+    Zero up to rounding for every rotation: the picture plus the depth is the
+    whole point, so the depth is *exactly* what a projection loses.
+
+    Args:
+        pos: (N, 3) points.
+        rot: (3, 3) rotation matrix.
+
+    Returns:
+        The largest absolute error over all pairs.
+    """
+    picture, z = project_to_plane(pos, rot), depth(pos, rot)
+    true_sq = pairwise_distances(pos) ** 2
+    seen_sq = pairwise_distances(picture) ** 2
+    return float((true_sq - seen_sq - (z.unsqueeze(0) - z.unsqueeze(1)) ** 2).abs().max())
 
 
 def pairwise_distances(pos: torch.Tensor) -> torch.Tensor:
@@ -138,28 +177,27 @@ def projection_distortion(true_pos: torch.Tensor, seen_pos: torch.Tensor, edges:
 
 
 def distortion_table(angle_x: float, angle_y: float, angle_z: float) -> pd.DataFrame:
-    """How a view distorts distances and angles: the cube projected to 2D vs the square rotated in 2D.
+    """One camera, two shapes: the cube and the flat square, rotated alike, then projected (drop z).
 
     Args:
-        angle_x: rotation of the cube about x, degrees.
-        angle_y: rotation of the cube about y, degrees.
-        angle_z: rotation about z, degrees (of the cube, and of the square in its plane).
+        angle_x: rotation about x, degrees.
+        angle_y: rotation about y, degrees.
+        angle_z: rotation about z (the camera's axis), degrees.
 
     Returns:
         A two-row table: maximum and mean absolute error of all pairwise
-        distances, maximum absolute error of the corner angles (degrees) and
-        the number of edges seen end-on (zero length).
+        distances, maximum absolute error of the corner angles (degrees), the
+        number of edges seen end-on (zero length) and the depth range (the
+        spread of the z the camera dropped).
     """
     angles = tuple(check_float(name, a) for name, a in
                    (("angle_x", angle_x), ("angle_y", angle_y), ("angle_z", angle_z)))
-    cube, cube_edges = make_cube()
-    square, square_edges = make_square()
-    rows = {
-        "cube: 3D -> 2D projection": projection_distortion(
-            cube, project_to_plane(cube, rotation_matrix(angles, dtype=torch.float64)), cube_edges),
-        "square: 2D -> rotated 2D": projection_distortion(
-            square, square @ rotation_matrix(angles[2], dtype=torch.float64).T, square_edges),
-    }
+    rot = rotation_matrix(angles, dtype=torch.float64)
+    rows = {}
+    for name, (pos, edges) in (("cube (a solid)", make_cube()), ("square (flat, same rotation)", make_square())):
+        z = depth(pos, rot)
+        rows[name] = {**projection_distortion(pos, project_to_plane(pos, rot), edges),
+                      "depth_range": float(z.max() - z.min())}
     table = pd.DataFrame(rows).T
-    table.columns = ["max |d dist|", "mean |d dist|", "max |d angle| (deg)", "edges seen end-on"]
+    table.columns = ["max |d dist|", "mean |d dist|", "max |d angle| (deg)", "edges seen end-on", "depth range"]
     return table.astype({"edges seen end-on": int})

@@ -128,43 +128,50 @@ def _draw_edges_2d(ax: plt.Axes, pos: np.ndarray, edges: np.ndarray, color: str)
     ax.set_ylim(-1.0, 1.0)
 
 
-def plot_projection(cube: torch.Tensor, cube_edges: torch.Tensor, rot: torch.Tensor,
-                    square: torch.Tensor, square_edges: torch.Tensor, rot2d: torch.Tensor) -> plt.Figure:
-    """A rotated cube in 3D, its 2D projection, and a rotated square.
+def _draw_edges_3d(ax: Any, pos: np.ndarray, edges: np.ndarray, color: str) -> None:
+    for a, b in edges.T:
+        ax.plot(*zip(pos[a], pos[b]), color=color, lw=1.8)
+    for limits, ticks in ((ax.set_xlim, ax.set_xticks), (ax.set_ylim, ax.set_yticks), (ax.set_zlim, ax.set_zticks)):
+        limits(-1.0, 1.0)
+        ticks([-1, 0, 1])
+    ax.set_box_aspect((1, 1, 1))
+    ax.set_xlabel("x", fontsize=7)
+    ax.set_ylabel("y", fontsize=7)
+    ax.set_zlabel("z (depth)", fontsize=7)
+    ax.tick_params(labelsize=6)
+
+
+def plot_projection(cube: torch.Tensor, cube_edges: torch.Tensor, square: torch.Tensor,
+                    square_edges: torch.Tensor, rot: torch.Tensor) -> plt.Figure:
+    """One camera, two shapes: each rotated by ``rot`` in 3D (left) and its picture after dropping z (right).
 
     Args:
         cube: (8, 3) cube corners.
         cube_edges: (2, 12) cube edges.
-        rot: (3, 3) rotation applied to the cube before projecting onto the xy-plane.
-        square: (4, 2) square corners.
+        square: (4, 3) corners of a flat square.
         square_edges: (2, 4) square edges.
-        rot2d: (2, 2) rotation applied to the square.
+        rot: (3, 3) rotation applied to both shapes before projecting onto the xy-plane.
 
     Returns:
-        The matplotlib Figure (three panels).
+        The matplotlib Figure (2 x 2 panels: cube in 3D, its picture; square in 3D, its picture).
     """
     cube = check_tensor("cube", cube, shape=(None, 3), floating=True, nonempty=True)
     cube_edges = check_edge_index("cube_edges", cube_edges, cube.shape[0])
-    rot = check_tensor("rot", rot, shape=(3, 3), floating=True)
-    square = check_tensor("square", square, shape=(None, 2), floating=True, nonempty=True)
+    square = check_tensor("square", square, shape=(None, 3), floating=True, nonempty=True)
     square_edges = check_edge_index("square_edges", square_edges, square.shape[0])
-    rot2d = check_tensor("rot2d", rot2d, shape=(2, 2), floating=True)
-    p3 = (cube @ rot.to(cube.dtype).T).detach().cpu().numpy()
-    e3 = cube_edges.cpu().numpy()
-    fig = plt.figure(figsize=(11, 3.6))
-    ax = fig.add_subplot(1, 3, 1, projection="3d")
-    for a, b in e3.T:
-        ax.plot(*zip(p3[a], p3[b]), color="tab:blue", lw=1.8)
-    for setter in (ax.set_xlim, ax.set_ylim, ax.set_zlim):
-        setter(-1.0, 1.0)
-    ax.set_box_aspect((1, 1, 1))
-    ax.set_title("cube in 3D (rotated); the camera looks along z", fontsize=9)
-    _draw_edges_2d(fig.add_subplot(1, 3, 2), p3[:, :2], e3, "tab:blue")
-    fig.axes[1].set_title("its 2D projection (drop z)", fontsize=9)
-    _draw_edges_2d(fig.add_subplot(1, 3, 3), (square @ rot2d.to(square.dtype).T).detach().cpu().numpy(),
-                   square_edges.cpu().numpy(),
-                   "tab:green")
-    fig.axes[2].set_title("square in 2D (rotated by angle_z)", fontsize=9)
+    rot = check_tensor("rot", rot, shape=(3, 3), floating=True)
+    fig = plt.figure(figsize=(7.5, 7))
+    shapes = (("cube", cube, cube_edges, "tab:blue"), ("flat square", square, square_edges, "tab:green"))
+    for row, (name, pos, edges, color) in enumerate(shapes):
+        turned = (pos @ rot.to(pos.dtype).T).detach().cpu().numpy()
+        e = edges.cpu().numpy()
+        ax3 = fig.add_subplot(2, 2, 2 * row + 1, projection="3d")
+        _draw_edges_3d(ax3, turned, e, color)
+        ax3.view_init(elev=20, azim=-60)
+        ax3.set_title(f"{name}, rotated in 3D (the camera looks along z)", fontsize=8)
+        ax2 = fig.add_subplot(2, 2, 2 * row + 2)
+        _draw_edges_2d(ax2, turned[:, :2], e, color)
+        ax2.set_title(f"the camera's picture of the {name} (z dropped)", fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -1,19 +1,22 @@
 """gdl_teach.euclid.checks: the checks pass right answers and explain wrong ones."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import torch
 
+from gdl_teach.euclid import checks, experiments
 from gdl_teach.euclid.checks import (
+    BASELINE_CHOICES,
+    check_closest_baseline,
     check_grid_edges,
-    check_projected_distances,
-    check_sum_pool,
+    check_restore_distances,
+    check_shortcut_prediction,
     reference_grid_edges,
-    reference_projected_distances,
-    reference_sum_pool,
+    reference_restore_distances,
 )
 from gdl_teach.euclid.grid import OFFSETS_3X3
-from gdl_teach.exercises.core import ExerciseFailed
+from gdl_teach.exercises.core import REGISTRY, ExerciseFailed
 
 
 # --------------------------------------------------------------------------- exercise 1
@@ -57,57 +60,103 @@ def test_check_grid_edges_explains_wrong_answers(wrong, hint: str) -> None:
 
 
 # --------------------------------------------------------------------------- exercise 2
-def test_check_sum_pool_passes_reference(capsys: pytest.CaptureFixture[str]) -> None:
-    check_sum_pool(reference_sum_pool)
-    check_sum_pool(lambda x, b, n: torch.zeros(n, x.shape[1], dtype=x.dtype).index_add(0, b, x))  # the lesson's
-    assert capsys.readouterr().out.count("invariance holds") == 2
+def test_check_restore_distances_passes_reference_and_the_lessons_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    check_restore_distances(reference_restore_distances)
+    check_restore_distances(lambda p, z: torch.cdist(torch.cat([p, z[:, None]], 1), torch.cat([p, z[:, None]], 1)))
+    assert capsys.readouterr().out.count("Correct") == 2
 
 
-def test_reference_sum_pool_is_pyg_global_add_pool_with_empty_graphs_as_zeros() -> None:
-    x = torch.arange(12.0).reshape(4, 3)
-    out = reference_sum_pool(x, torch.tensor([0, 0, 2, 2]), 4)
-    assert torch.equal(out, torch.stack([x[:2].sum(0), torch.zeros(3), x[2:].sum(0), torch.zeros(3)]))
-    with pytest.raises(ValueError, match="num_graphs must be >= 3"):
-        reference_sum_pool(x, torch.tensor([0, 0, 2, 2]), 2)
+@pytest.mark.parametrize("wrong,hint", [
+    (lambda p, z: torch.cdist(p, p), "picture's distances"),
+    (lambda p, z: torch.cdist(p, p) + (z[:, None] - z[None, :]).abs(), "in squares"),
+    (lambda p, z: torch.cdist(p, p) ** 2 + (z[:, None] - z[None, :]) ** 2, "off by"),  # forgot the square root
+    (lambda p, z: torch.cat([p, z[:, None]], 1), "shape"),
+    (lambda p, z: None, "return"),
+    (lambda p, z: (_ for _ in ()).throw(NotImplementedError()), "NotImplementedError"),
+])
+def test_check_restore_distances_explains_wrong_answers(wrong, hint: str) -> None:  # noqa: ANN001
+    with pytest.raises(ExerciseFailed, match=hint):
+        check_restore_distances(wrong)
 
 
-def test_check_sum_pool_hands_the_invariance_test_copies_too() -> None:
-    """The permutation-invariance part calls the answer on copies as well: an in-place change fails there too."""
-    def mutates_late(x, batch, num_graphs):  # noqa: ANN001, ANN202
-        out = reference_sum_pool(x, batch, num_graphs)
-        if num_graphs == 1:  # only in the invariance part: reverse the nodes in place, which keeps their sum
-            x.copy_(x.flip(0))
+def test_check_restore_distances_rejects_an_answer_that_changes_its_input() -> None:
+    def mutating(picture, z):  # noqa: ANN001, ANN202
+        out = reference_restore_distances(picture, z)
+        z.zero_()
         return out
 
     with pytest.raises(ExerciseFailed, match="in place"):
-        check_sum_pool(mutates_late)
+        check_restore_distances(mutating)
 
 
-@pytest.mark.parametrize("wrong,hint", [
-    (lambda x, b, n: reference_sum_pool(x, b, n) / torch.bincount(b, minlength=n).clamp(min=1).unsqueeze(1), "averaged"),
-    (lambda x, b, n: x.sum(dim=1)[:n], "shape|feature axis"),
-    (lambda x, b, n: reference_sum_pool(x, b, int(b.max()) + 1), "num_graphs"),
-    (lambda x, b, n: torch.stack([x[b == g][0] if (b == g).any() else torch.zeros(x.shape[1]) for g in range(n)]),
-     "off by"),
-    (lambda x, b, n: None, "return"),
+# --------------------------------------------------------------------------- exercises 3 and 4: decisions
+@pytest.fixture(scope="module")
+def measured() -> dict[str, float]:
+    return experiments.numbering_shortcut()
+
+
+def test_decision_checks_are_registered_without_a_reference() -> None:
+    for name in ("check_shortcut_prediction", "check_closest_baseline"):
+        assert REGISTRY[f"gdl_teach.euclid.checks.{name}"].reference is None
+
+
+def test_check_shortcut_prediction_accepts_a_value_or_a_function_near_the_measurement(
+        measured: dict[str, float], capsys: pytest.CaptureFixture[str]) -> None:
+    assert measured["test, as generated"] > 0.9 and abs(measured["test, renumbered"] - 0.5) < 0.1
+    check_shortcut_prediction(0.5)
+    check_shortcut_prediction(lambda: measured["test, renumbered"] + 0.05)
+    out = capsys.readouterr().out
+    assert out.count("Correct") == 2 and f"{measured['test, renumbered']:.3f}" in out
+
+
+@pytest.mark.parametrize("answer,hint", [
+    (0.95, "row 0 of the matrix is dense"),
+    (lambda: 0.99, "row 0 of the matrix is dense"),
+    (0.1, "worse than a coin flip"),
+    (1.5, "a number in \\[0, 1\\]"),
+    ("half", "a number in"),
+    (True, "a number in"),
+    (lambda: (_ for _ in ()).throw(NotImplementedError()), "NotImplementedError"),
 ])
-def test_check_sum_pool_explains_wrong_answers(wrong, hint: str) -> None:
+def test_check_shortcut_prediction_explains_wrong_predictions(answer, hint: str) -> None:  # noqa: ANN001
     with pytest.raises(ExerciseFailed, match=hint):
-        check_sum_pool(wrong)
+        check_shortcut_prediction(answer)
 
 
-# --------------------------------------------------------------------------- exercise 3
-def test_check_projected_distances_passes_reference(capsys: pytest.CaptureFixture[str]) -> None:
-    check_projected_distances(reference_projected_distances)
-    assert "Correct" in capsys.readouterr().out
+def test_a_wrong_prediction_is_told_the_measured_numbers(measured: dict[str, float]) -> None:
+    with pytest.raises(ExerciseFailed, match=f"{measured['test, renumbered']:.3f} on the same graphs renumbered"):
+        check_shortcut_prediction(0.9)
 
 
-@pytest.mark.parametrize("wrong,hint", [
-    (lambda p, r: torch.cdist(p @ r.T, p @ r.T), "true 3D distances"),
-    (lambda p, r: torch.cdist((p @ r)[:, :2], (p @ r)[:, :2]), "pos @ rot.T"),
-    (lambda p, r: torch.cdist((p @ r.T)[:, 1:], (p @ r.T)[:, 1:]), "off by"),
-    (lambda p, r: (p @ r.T)[:, :2], "shape"),
+def _table() -> pd.DataFrame:
+    """A summary table shaped like the lesson's (values from its printed run)."""
+    rows = [(experiments.BLIND, experiments.EQUAL, 0.542), (experiments.AUGMENTED, experiments.EQUAL, 0.922),
+            (experiments.CANONICAL, experiments.EQUAL, 0.902), (experiments.RULE, experiments.EQUAL, 0.995),
+            (experiments.LOGISTIC, experiments.EQUAL, 0.997), (experiments.GNN, experiments.EQUAL, 0.985),
+            (experiments.AUGMENTED, "4x steps", 0.977), (experiments.CANONICAL, "4x training graphs", 0.978)]
+    index = pd.MultiIndex.from_tuples([(m, s) for m, s, _ in rows], names=["model", "setting"])
+    return pd.DataFrame({"accuracy": [a for *_, a in rows]}, index=index)
+
+
+def test_check_closest_baseline_accepts_the_degree_features(capsys: pytest.CaptureFixture[str]) -> None:
+    check_closest_baseline("degree features", _table())
+    check_closest_baseline(lambda: "degree features", _table())
+    out = capsys.readouterr().out
+    assert out.count("Correct") == 2 and "0.997" in out and "0.985" in out
+
+
+@pytest.mark.parametrize("answer,hint", [
+    ("augmentation", "reaches 0.922 .*0.985.*\\(0.977\\) only with more steps"),
+    ("canonical order", "reaches 0.902; it needs more training graphs \\(0.978\\)"),
+    ("none", "degree rows: 0.997"),
+    ("the GNN", "must be one of"),
+    (lambda: (_ for _ in ()).throw(NotImplementedError()), "NotImplementedError"),
 ])
-def test_check_projected_distances_explains_wrong_answers(wrong, hint: str) -> None:
+def test_check_closest_baseline_explains_wrong_choices_with_the_tables_numbers(answer, hint: str) -> None:  # noqa: ANN001
     with pytest.raises(ExerciseFailed, match=hint):
-        check_projected_distances(wrong)
+        check_closest_baseline(answer, _table())
+
+
+def test_the_choices_are_the_ones_the_lesson_names() -> None:
+    assert BASELINE_CHOICES == ("augmentation", "canonical order", "degree features", "none")
+    assert checks.check_closest_baseline.reference is None

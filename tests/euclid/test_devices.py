@@ -8,7 +8,7 @@ Three stand-ins for an accelerator, each for what it can show on a CPU-only mach
   inputs themselves: their argument checks read values, which ``meta`` tensors
   do not have.)
 * ``meta`` inputs for the computations that need no values.
-* :class:`tests.euclid.conftest.OffCPU` for the figures: a CPU tensor that, like
+* :class:`tests.fake_device.OffCPU` for the figures: a CPU tensor that, like
   a CUDA one, refuses ``.numpy()`` without ``.cpu()`` and refuses to be mixed
   with ordinary CPU tensors.
 """
@@ -20,6 +20,15 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 
+from gdl_teach.euclid.baselines import (
+    DegreeRule,
+    canonical_adjacency,
+    degree_histogram,
+    dense_adjacency,
+    ordering_ties,
+    relabel_adjacency,
+)
+from gdl_teach.euclid.experiments import AugmentedStep, TensorBatches, Views, make_task
 from gdl_teach.euclid.geodesics import compare_distances, make_sphere_points
 from gdl_teach.euclid.grid import image_to_nodes, make_grid_graph, nodes_to_image, shift_error_map, shift_output
 from gdl_teach.euclid.hub_graphs import make_hub_graphs, relabel_graphs
@@ -107,7 +116,31 @@ def test_figures_copy_to_the_cpu_before_drawing() -> None:
     plot_shift_errors({"zeros": off_cpu(torch.rand(5, 5))})
     cube, cube_edges = make_cube()
     square, square_edges = make_square()
-    plot_projection(off_cpu(cube), off_cpu(cube_edges), off_cpu(torch.eye(3, dtype=torch.float64)),
-                    off_cpu(square), off_cpu(square_edges), off_cpu(torch.eye(2, dtype=torch.float64)))
+    plot_projection(off_cpu(cube), off_cpu(cube_edges), off_cpu(square), off_cpu(square_edges),
+                    off_cpu(torch.eye(3, dtype=torch.float64)))
     plot_geodesic(off_cpu(make_sphere_points(40)), [0, 1, 2])
     plt.close("all")
+
+
+def test_baselines_make_their_tensors_where_the_adjacency_lives() -> None:
+    graphs = make_hub_graphs(6, seed=0)
+    y = torch.tensor([int(g.y) for g in graphs])
+    with torch.device(META):  # anything made without device= would land on meta and fail to mix
+        adj = dense_adjacency(graphs, 12)
+        outs = [adj, relabel_adjacency(adj, torch.Generator().manual_seed(0)), canonical_adjacency(adj),
+                degree_histogram(adj), ordering_ties(adj), DegreeRule().fit(adj, y).predict(adj)]
+    assert all(out.device.type == "cpu" for out in outs)
+    on_meta = torch.empty(3, 12, 12, device=META)  # value-free: the whole computation stays on the device
+    for fn in (relabel_adjacency, canonical_adjacency, degree_histogram, ordering_ties):
+        assert fn(on_meta).device == META
+
+
+def test_the_claims_batches_and_steps_follow_the_data_to_its_device() -> None:
+    views = Views.of(make_task(0, 10, num_test=2)[0])
+    with torch.device(META):
+        batches = list(TensorBatches(views.flat, views.y, batch_size=4, seed=0))
+    assert all(adj.device.type == "cpu" for adj, _ in batches)
+    adj, y = torch.empty(5, 144, device=META), torch.empty(5, dtype=torch.long, device=META)
+    logits, target = AugmentedStep(seed=0)(nn.Linear(144, 2, device=META), (adj, y), "train")
+    assert logits.device == META and target.device == META
+    assert next(iter(TensorBatches(adj, y, batch_size=2, seed=0)))[0].device == META

@@ -40,10 +40,12 @@ def test_conv_and_shift_figures() -> None:
 def test_projection_and_geodesic_figures() -> None:
     cube, ce = make_cube()
     square, se = make_square()
-    fig = plot_projection(cube, ce, torch.eye(3), square, se, torch.eye(2))
-    assert len(fig.axes) == 3
+    fig = plot_projection(cube, ce, square, se, torch.eye(3))
+    assert len(fig.axes) == 4  # cube in 3D, its picture; square in 3D, its picture
     with pytest.raises(ValueError, match="rot must have shape"):
-        plot_projection(cube, ce, torch.eye(2), square, se, torch.eye(2))
+        plot_projection(cube, ce, square, se, torch.eye(2))
+    with pytest.raises(ValueError, match="square must have shape"):
+        plot_projection(cube, ce, square[:, :2], se, torch.eye(3))
     sphere = make_sphere_points(50)
     assert plot_geodesic(sphere, [0, 1, 2]) is not None
     with pytest.raises(ValueError, match="path must be a list"):
