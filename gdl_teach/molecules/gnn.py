@@ -4,9 +4,11 @@
   out by hand because the lesson teaches it (and asks the learner to write it);
   a test checks it against PyG's ``GINEConv``.
 - :class:`GINELayer`: that step plus GIN's MLP update.
-- :class:`MoleculeGNN`: GINE layers with residual connections and an
-  atom-wise head summed over the atoms with PyG's ``global_add_pool``, so a
-  prediction splits exactly into per-atom contributions.
+- :class:`GINEEncoder`: atom features to atom states, through GINE layers
+  with residual connections.
+- :class:`MoleculeGNN`: that encoder and an atom-wise head summed over the
+  atoms with PyG's ``global_add_pool``, so a prediction splits exactly into
+  per-atom contributions.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from gdl_teach.core.validate import check_float, check_int, check_tensor
 from gdl_teach.molecules.featurize import NUM_ATOM_FEATURES, NUM_BOND_FEATURES
 from gdl_teach.molecules.model_io import check_batch_vector, check_edges, check_model_dtype, register_target_scaling
 
-__all__ = ["gine_aggregate", "GINELayer", "MoleculeGNN"]
+__all__ = ["gine_aggregate", "GINELayer", "GINEEncoder", "MoleculeGNN", "check_graph_inputs"]
 
 
 def gine_aggregate(x: torch.Tensor, edge_index: torch.Tensor, edge_emb: torch.Tensor) -> torch.Tensor:
@@ -73,12 +75,68 @@ class GINELayer(nn.Module):
         return self.mlp((1 + self.eps) * x + agg)
 
 
+class GINEEncoder(nn.Module):
+    r"""Atom features to atom states: a linear embedding, then ``num_layers`` residual :class:`GINELayer`.
+
+    .. math::
+        h_i^{(0)} = W x_i, \qquad h_i^{(k+1)} = h_i^{(k)} + \mathrm{ReLU}\big(\mathrm{GINE}(h^{(k)})_i\big)
+
+    After ``k`` layers an atom's state depends on the atoms up to ``k`` bonds
+    away. Paper: Hu et al., ICLR 2020, https://arxiv.org/abs/1905.12265.
+
+    Args:
+        in_channels: number of atom features.
+        edge_dim: number of bond features.
+        hidden_channels: width of the atom states.
+        num_layers: number of message-passing layers.
+
+    Shapes:
+        - input: x ``(N, in_channels)``, edge_index ``(2, E)``, edge_attr ``(E, edge_dim)``
+        - output: ``(N, hidden_channels)``
+    """
+
+    def __init__(self, in_channels: int, edge_dim: int, hidden_channels: int, num_layers: int) -> None:
+        super().__init__()
+        check_int("in_channels", in_channels, min_value=1)
+        check_int("edge_dim", edge_dim, min_value=1)
+        check_int("hidden_channels", hidden_channels, min_value=1)
+        check_int("num_layers", num_layers, min_value=0)
+        self.lin = nn.Linear(in_channels, hidden_channels)
+        self.convs = nn.ModuleList([GINELayer(hidden_channels, edge_dim) for _ in range(num_layers)])
+
+    def forward(self, x: torch.Tensor, edge_index: torch.Tensor, edge_attr: torch.Tensor) -> torch.Tensor:
+        """x: (N, in_channels), edge_index: (2, E), edge_attr: (E, edge_dim) -> (N, hidden_channels)."""
+        h = self.lin(x)  # (N, hidden_channels)
+        for conv in self.convs:
+            h = h + F.relu(conv(h, edge_index, edge_attr))  # residual: (N, hidden_channels)
+        return h
+
+
+def check_graph_inputs(model: nn.Module, data: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The checked ``x``, ``edge_index`` and ``edge_attr`` of ``data`` for a model with ``in_channels``/``edge_dim``.
+
+    Args:
+        model: a graph model with ``in_channels`` and ``edge_dim`` attributes.
+        data: a PyG ``Data``/``Batch``.
+
+    Returns:
+        ``x: (N, in_channels)``, ``edge_index: (2, E)``, ``edge_attr: (E, edge_dim)``.
+    """
+    x = check_tensor("data.x", getattr(data, "x", None), shape=(None, model.in_channels), floating=True,
+                     nonempty=True)
+    check_model_dtype("data.x", x, model)
+    edge_index = check_edges("data.edge_index", getattr(data, "edge_index", None), x.shape[0])
+    edge_attr = check_tensor("data.edge_attr", getattr(data, "edge_attr", None),
+                             shape=(edge_index.shape[1], model.edge_dim), floating=True)
+    return x, edge_index, check_model_dtype("data.edge_attr", edge_attr, model)
+
+
 class MoleculeGNN(nn.Module):
     r"""Message-passing network for molecular property regression (GINE layers, sum readout).
 
     Atom features are embedded, refined by ``num_layers`` :class:`GINELayer`
-    with residual connections, mapped atom by atom to a number, and summed over
-    the atoms of each molecule:
+    with residual connections (:class:`GINEEncoder`), mapped atom by atom to a
+    number, and summed over the atoms of each molecule:
 
     .. math::
         h_i \leftarrow h_i + \mathrm{ReLU}(\mathrm{GINE}(h)_i), \qquad
@@ -109,10 +167,7 @@ class MoleculeGNN(nn.Module):
         super().__init__()
         self.in_channels = check_int("in_channels", in_channels, min_value=1)
         self.edge_dim = check_int("edge_dim", edge_dim, min_value=1)
-        check_int("hidden_channels", hidden_channels, min_value=1)
-        check_int("num_layers", num_layers, min_value=0)
-        self.encoder = nn.Linear(in_channels, hidden_channels)
-        self.convs = nn.ModuleList([GINELayer(hidden_channels, edge_dim) for _ in range(num_layers)])
+        self.encoder = GINEEncoder(in_channels, edge_dim, hidden_channels, num_layers)
         self.head = nn.Sequential(nn.Linear(hidden_channels, hidden_channels), nn.ReLU(),
                                   nn.Linear(hidden_channels, 1))
         register_target_scaling(self, target_mean, target_std)
@@ -129,10 +184,7 @@ class MoleculeGNN(nn.Module):
         Returns:
             (N,) contributions.
         """
-        x, edge_index, edge_attr = self._inputs(data)
-        h = self.encoder(x)  # (N, hidden_channels)
-        for conv in self.convs:
-            h = h + F.relu(conv(h, edge_index, edge_attr))  # residual: (N, hidden_channels)
+        h = self.encoder(*check_graph_inputs(self, data))  # (N, hidden_channels)
         return self.target_std * self.head(h).squeeze(-1)  # (N,)
 
     def forward(self, data: Any) -> torch.Tensor:
@@ -142,12 +194,3 @@ class MoleculeGNN(nn.Module):
                                                terms.device)
         num_graphs = getattr(data, "num_graphs", num_graphs)  # a PyG Batch knows it without reading batch
         return self.target_mean + global_add_pool(terms.unsqueeze(-1), batch, size=num_graphs)  # (B, 1)
-
-    def _inputs(self, data: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        x = check_tensor("data.x", getattr(data, "x", None), shape=(None, self.in_channels), floating=True,
-                         nonempty=True)
-        check_model_dtype("data.x", x, self)
-        edge_index = check_edges("data.edge_index", getattr(data, "edge_index", None), x.shape[0])
-        edge_attr = check_tensor("data.edge_attr", getattr(data, "edge_attr", None),
-                                 shape=(edge_index.shape[1], self.edge_dim), floating=True)
-        return x, edge_index, check_model_dtype("data.edge_attr", edge_attr, self)

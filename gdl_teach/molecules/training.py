@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -21,11 +22,12 @@ from gdl_teach.core.seed import seed_everything
 from gdl_teach.core.training import History, fit
 from gdl_teach.core.validate import check_choice, check_float, check_int, check_tensor
 from gdl_teach.molecules.gnn import MoleculeGNN
+from gdl_teach.molecules.gnn_descriptors import DescriptorGNN, descriptor_statistics
 from gdl_teach.molecules.sequence_models import SmilesCNN, SmilesGRU
 from gdl_teach.molecules.smiles import encode_smiles
 
-__all__ = ["TokenBatches", "check_labelled_graphs", "train_molecule_gnn", "train_smiles_model", "SMILES_MODELS",
-           "predict_graphs", "predict_smiles", "predict_contributions"]
+__all__ = ["TokenBatches", "check_labelled_graphs", "with_descriptors", "train_molecule_gnn", "train_descriptor_gnn",
+           "train_smiles_model", "SMILES_MODELS", "predict_graphs", "predict_smiles", "predict_contributions"]
 
 #: The sequence models :func:`train_smiles_model` can train, by ``kind``.
 SMILES_MODELS = {"cnn": SmilesCNN, "gru": SmilesGRU}
@@ -94,6 +96,34 @@ class TokenBatches:
             yield _token_batch(self.tokens, self.lengths, self.y, chunks[k])
 
 
+def with_descriptors(graphs: Sequence[Data], descriptors: Any) -> list[Data]:
+    """Copies of ``graphs`` that carry their molecule's descriptors, ready for :class:`DescriptorGNN`.
+
+    Args:
+        graphs: (M,) molecules.
+        descriptors: (M, D) one row per molecule (e.g. from
+            :func:`gdl_teach.molecules.descriptors.rdkit_descriptors`; NaN allowed).
+
+    Returns:
+        (M,) new ``Data`` (tensors only) with ``descriptors: (1, D)`` float32, so a batch of B has ``(B, D)``;
+        the input graphs are not changed.
+    """
+    graphs = check_labelled_graphs("graphs", graphs)
+    rows = torch.as_tensor(np.asarray(descriptors, dtype=np.float32))
+    check_tensor("descriptors", rows, shape=(len(graphs), None), floating=True)
+    return [Data(**{k: v for k, v in d.items() if isinstance(v, torch.Tensor)}, descriptors=rows[k:k + 1])
+            for k, d in enumerate(graphs)]
+
+
+def _fit_graph_model(model: nn.Module, train: list[Data], val: list[Data], seed: int, lr: float, batch_size: int,
+                     epochs: int, patience: int, device: torch.device | str | None, progress: bool,
+                     desc: str) -> History:
+    val_batch = Batch.from_data_list([_tensors_only(d) for d in val])
+    return fit(model, ShuffledBatches(train, batch_size, seed=seed), val_batch, loss_fn=F.mse_loss, epochs=epochs,
+               lr=lr, metric=rmse, patience=patience, progress=progress, desc=desc,
+               device=torch.device(device) if device is not None else get_device())
+
+
 def train_molecule_gnn(train: Sequence[Data], val: Sequence[Data], *, seed: int = 0, hidden_channels: int = 48,
                        num_layers: int = 3, lr: float = 2e-3, batch_size: int = 64, epochs: int = 120,
                        patience: int = 15, device: torch.device | str | None = None,
@@ -116,15 +146,43 @@ def train_molecule_gnn(train: Sequence[Data], val: Sequence[Data], *, seed: int 
         ``(model, history)``: the model on ``device`` with the best validation weights restored.
     """
     train, val = check_labelled_graphs("train", train), check_labelled_graphs("val", val)
-    device = torch.device(device) if device is not None else get_device()
     y = torch.cat([d.y.reshape(-1) for d in train])
     seed_everything(seed)
     model = MoleculeGNN(train[0].x.shape[1], train[0].edge_attr.shape[1], hidden_channels, num_layers,
                         float(y.mean()), float(y.std()))
-    val_batch = Batch.from_data_list([_tensors_only(d) for d in val])
-    hist = fit(model, ShuffledBatches(train, batch_size, seed=seed), val_batch, loss_fn=F.mse_loss,
-               epochs=epochs, lr=lr, metric=rmse, patience=patience, device=device, progress=progress,
-               desc=f"GNN seed {seed}")
+    hist = _fit_graph_model(model, train, val, seed, lr, batch_size, epochs, patience, device, progress,
+                            f"GNN seed {seed}")
+    return model, hist
+
+
+def train_descriptor_gnn(train: Sequence[Data], val: Sequence[Data], *, seed: int = 0, hidden_channels: int = 48,
+                         num_layers: int = 3, dropout: float = 0.1, lr: float = 2e-3, batch_size: int = 64,
+                         epochs: int = 120, patience: int = 15, device: torch.device | str | None = None,
+                         progress: bool = True) -> tuple[DescriptorGNN, History]:
+    """Train a :class:`~gdl_teach.molecules.gnn_descriptors.DescriptorGNN` like :func:`train_molecule_gnn`.
+
+    The descriptor scaling is fitted on the training molecules only.
+
+    Args:
+        train: training molecules from :func:`with_descriptors`, each with ``y: (1, 1)`` and ``descriptors: (1, D)``.
+        val: validation molecules, the same way.
+        dropout: dropout of the MLP on ``[molecule vector, descriptors]``.
+        seed, hidden_channels, num_layers, lr, batch_size, epochs, patience, device, progress: as in
+            :func:`train_molecule_gnn`.
+
+    Returns:
+        ``(model, history)``: the model on ``device`` with the best validation weights restored.
+    """
+    train, val = check_labelled_graphs("train", train), check_labelled_graphs("val", val)
+    if not all(isinstance(getattr(d, "descriptors", None), torch.Tensor) for d in train + val):
+        raise ValueError("train and val molecules must carry descriptors: use with_descriptors(graphs, descriptors)")
+    y = torch.cat([d.y.reshape(-1) for d in train])
+    stats = descriptor_statistics(torch.cat([d.descriptors for d in train]).double())
+    seed_everything(seed)
+    model = DescriptorGNN(stats["mean"].shape[0], stats, train[0].x.shape[1], train[0].edge_attr.shape[1],
+                          hidden_channels, num_layers, dropout, float(y.mean()), float(y.std()))
+    hist = _fit_graph_model(model, train, val, seed, lr, batch_size, epochs, patience, device, progress,
+                            f"GNN + descriptors seed {seed}")
     return model, hist
 
 

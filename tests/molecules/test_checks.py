@@ -1,4 +1,4 @@
-"""gdl_teach.molecules.checks: the two exercises pass on the reference and fail with a hint."""
+"""gdl_teach.molecules.checks: the three exercises pass on the right answer and fail with a hint."""
 from __future__ import annotations
 
 import pytest
@@ -6,7 +6,7 @@ import torch
 from rdkit import Chem
 
 from gdl_teach.exercises.core import ExerciseFailed
-from gdl_teach.molecules import checks, featurize, gnn
+from gdl_teach.molecules import checks, experiments, featurize
 
 
 def test_check_bond_features_passes_on_reference(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,17 +34,6 @@ def test_check_bond_features_hints() -> None:
         checks.check_bond_features(stub)
 
 
-def test_check_gine_aggregate_passes_and_hints(capsys: pytest.CaptureFixture[str]) -> None:
-    checks.check_gine_aggregate(gnn.gine_aggregate)
-    assert "Correct" in capsys.readouterr().out
-    with pytest.raises(ExerciseFailed, match="without the ReLU"):
-        checks.check_gine_aggregate(lambda x, ei, e: torch.zeros_like(x).index_add_(0, ei[1], x[ei[0]] + e))
-    with pytest.raises(ExerciseFailed, match="wrong way"):
-        checks.check_gine_aggregate(lambda x, ei, e: torch.zeros_like(x).index_add_(0, ei[0], torch.relu(x[ei[1]] + e)))
-    with pytest.raises(ExerciseFailed, match="shape"):
-        checks.check_gine_aggregate(lambda x, ei, e: torch.relu(x[ei[0]] + e))
-
-
 def test_check_bond_features_is_not_fooled_by_an_answer_that_changes_the_bond() -> None:
     """Regression: the learner got the check's own bond, so rewriting it also rewrote the reference answer."""
     def sneaky(bond):
@@ -54,3 +43,59 @@ def test_check_bond_features_is_not_fooled_by_an_answer_that_changes_the_bond() 
 
     with pytest.raises(ExerciseFailed, match="changed the bond it was given"):
         checks.check_bond_features(sneaky)
+
+
+RIGHT_MIRROR = {"SchNetLite output": "same", "signed volume": "different", "graph features": "same"}
+
+
+def test_mirror_measurements_are_what_the_lesson_says() -> None:
+    m = checks.mirror_measurements()
+    assert {k: m[k] for k in checks.MIRROR_QUANTITIES} == RIGHT_MIRROR
+    assert m["distance change"] == 0.0 and m["volume"][0] == pytest.approx(-m["volume"][1])
+
+
+def test_check_mirror_prediction(capsys: pytest.CaptureFixture[str]) -> None:
+    checks.check_mirror_prediction(lambda: dict(RIGHT_MIRROR))
+    assert "Correct" in capsys.readouterr().out
+    with pytest.raises(ExerciseFailed, match="SchNetLite output: measured same, because SchNetLite reads only"):
+        checks.check_mirror_prediction(lambda: {**RIGHT_MIRROR, "SchNetLite output": "different"})
+    with pytest.raises(ExerciseFailed, match="determinant -1"):
+        checks.check_mirror_prediction(lambda: {**RIGHT_MIRROR, "signed volume": "same"})
+    with pytest.raises(ExerciseFailed, match="never read the @/@@ tags"):
+        checks.check_mirror_prediction(lambda: {**RIGHT_MIRROR, "graph features": "different"})
+    with pytest.raises(ExerciseFailed, match="return a dict with the keys"):
+        checks.check_mirror_prediction(lambda: {"SchNetLite output": "same"})
+    with pytest.raises(ExerciseFailed, match="each value must be one of"):
+        checks.check_mirror_prediction(lambda: {**RIGHT_MIRROR, "signed volume": True})
+
+    def stub():
+        raise NotImplementedError
+
+    with pytest.raises(ExerciseFailed, match="replace the stub"):
+        checks.check_mirror_prediction(stub)
+
+
+def test_check_mirror_prediction_leaves_the_random_state_alone() -> None:
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    checks.check_mirror_prediction(lambda: dict(RIGHT_MIRROR))
+    assert torch.equal(torch.rand(3), expected)
+
+
+def _run(gnn: float, forest: float) -> experiments.ComparisonRun:
+    return experiments.ComparisonRun(seed=0, test_rmse={"ECFP + ridge": 1.0, "descriptors + RF": forest,
+                                                        "GNN": gnn, "GNN + descriptors": 0.7})
+
+
+def test_check_huuskonen_prediction(capsys: pytest.CaptureFixture[str]) -> None:
+    checks.check_huuskonen_prediction(lambda: "descriptors + RF", _run(gnn=0.8, forest=0.6))
+    assert "Correct" in capsys.readouterr().out
+    with pytest.raises(ExerciseFailed, match="Crippen's logP"):
+        checks.check_huuskonen_prediction(lambda: "GNN", _run(gnn=0.8, forest=0.6))
+    with pytest.raises(ExerciseFailed, match="graph network came out ahead"):
+        checks.check_huuskonen_prediction(lambda: "descriptors + RF", _run(gnn=0.5, forest=0.6))
+    with pytest.raises(ExerciseFailed, match="return one of"):
+        checks.check_huuskonen_prediction(lambda: "SMILES CNN", _run(gnn=0.8, forest=0.6))
+    with pytest.raises(ExerciseFailed, match="pass the Huuskonen run"):
+        checks.check_huuskonen_prediction(lambda: "GNN", None)

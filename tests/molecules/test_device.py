@@ -20,7 +20,16 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch, Data
 
-from gdl_teach.molecules import featurize, gnn, model_io, models_3d, sequence_models, smiles, training
+from gdl_teach.molecules import (
+    featurize,
+    gnn,
+    gnn_descriptors,
+    model_io,
+    models_3d,
+    sequence_models,
+    smiles,
+    training,
+)
 
 META = torch.device("meta")
 
@@ -46,6 +55,15 @@ def test_molecule_gnn_on_meta(graphs: list[Data]) -> None:
     assert terms.is_meta and terms.shape == (batch.num_nodes,)
     single = graphs[0].clone().to(META)  # a Data without a batch vector: one molecule
     assert model(single).shape == (1, 1)
+
+
+def test_descriptor_gnn_on_meta(graphs: list[Data]) -> None:
+    stats = {"median": torch.zeros(5), "mean": torch.zeros(5), "std": torch.ones(5)}
+    model = gnn_descriptors.DescriptorGNN(5, stats, hidden_channels=8, num_layers=2, target_mean=1.0).to(META)
+    rich = training.with_descriptors(graphs, torch.randn(len(graphs), 5).numpy())
+    out = model(Batch.from_data_list(rich).to(META))
+    assert out.is_meta and out.shape == (len(graphs), 1)
+    assert model.descriptor_std.is_meta  # the scaling statistics are buffers: they move with the model
 
 
 def test_smiles_cnn_and_coordinate_mlp_on_meta() -> None:
@@ -91,7 +109,7 @@ def test_predict_helpers_send_cpu_inputs_to_a_meta_model(graphs: list[Data], smi
 
 
 _FACTORIES = {"zeros", "ones", "empty", "full", "arange", "linspace", "tensor", "rand", "randn", "randint", "eye"}
-_MODEL_MODULES = [gnn, sequence_models, models_3d, model_io]
+_MODEL_MODULES = [gnn, gnn_descriptors, sequence_models, models_3d, model_io]
 
 
 @pytest.mark.parametrize("module", _MODEL_MODULES, ids=[m.__name__.rsplit(".", 1)[1] for m in _MODEL_MODULES])

@@ -1,12 +1,13 @@
 """gdl_teach.molecules.training: batches, seeded training on get_device(), predictions back on the CPU."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from torch_geometric.data import Data
 
 from gdl_teach.core.training import History
-from gdl_teach.molecules import datasets, smiles, training
+from gdl_teach.molecules import datasets, gnn_descriptors, smiles, training
 
 
 def test_token_batches_cover_every_string_once(smiles_list: list[str]) -> None:
@@ -37,7 +38,7 @@ def _spy_fit(seen: dict) -> object:
     return fake_fit
 
 
-@pytest.mark.parametrize("trainer", ["gnn", "smiles"])
+@pytest.mark.parametrize("trainer", ["gnn", "smiles", "descriptor_gnn"])
 def test_trainers_use_get_device_unless_told(trainer: str, small_dataset: datasets.MoleculeDataset,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: both trainers used to pass device="cpu" to fit, so a GPU was never used."""
@@ -50,6 +51,9 @@ def test_trainers_use_get_device_unless_told(trainer: str, small_dataset: datase
     def train(**kw):
         if trainer == "gnn":
             return training.train_molecule_gnn(items[:50], items[50:], progress=False, **kw)
+        if trainer == "descriptor_gnn":
+            rich = training.with_descriptors(items, np.ones((len(items), 2)))
+            return training.train_descriptor_gnn(rich[:50], rich[50:], progress=False, **kw)
         return training.train_smiles_model(strings[:50], y[:50], strings[50:], y[50:], smiles.build_vocab(strings),
                                            progress=False, **kw)
 
@@ -86,3 +90,27 @@ def test_predictions_come_back_on_the_cpu_and_leave_inputs_alone(graphs: list[Da
     seq = training.SmilesCNN(len(vocab), hidden_channels=8)
     out = training.predict_smiles(seq, smiles_list, vocab)
     assert out.shape == (len(smiles_list),) and out.device.type == "cpu"
+
+
+def test_with_descriptors_copies_and_checks(graphs: list[Data]) -> None:
+    rows = np.arange(len(graphs) * 3, dtype=np.float64).reshape(len(graphs), 3)
+    rich = training.with_descriptors(graphs, rows)
+    assert all(r is not g and r.descriptors.shape == (1, 3) and r.descriptors.dtype == torch.float32
+               for r, g in zip(rich, graphs))
+    assert all("descriptors" not in g.keys() for g in graphs)  # the learner's graphs are not changed
+    assert all(torch.equal(r.x, g.x) for r, g in zip(rich, graphs))
+    with pytest.raises(ValueError, match="descriptors must have shape"):
+        training.with_descriptors(graphs, rows[:2])
+
+
+def test_descriptor_gnn_trains_seeded_and_needs_descriptors(small_dataset: datasets.MoleculeDataset) -> None:
+    items = small_dataset.to_list()
+    rich = training.with_descriptors(items, np.random.default_rng(0).normal(size=(len(items), 7)))
+    kw = dict(seed=2, hidden_channels=8, epochs=3, progress=False)
+    (m1, h1), (m2, h2) = (training.train_descriptor_gnn(rich[:48], rich[48:], **kw) for _ in range(2))
+    assert h1.val_loss == h2.val_loss and h1.epochs == 3
+    assert m1.num_descriptors == 7 and m1.descriptor_std.shape == (7,)
+    train_rows = torch.cat([d.descriptors for d in rich[:48]])
+    assert torch.allclose(m1.descriptor_mean, gnn_descriptors.signed_log(train_rows.double()).mean(0).float())
+    with pytest.raises(ValueError, match="must carry descriptors: use with_descriptors"):
+        training.train_descriptor_gnn(items[:48], items[48:], **kw)
