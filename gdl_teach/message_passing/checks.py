@@ -1,11 +1,15 @@
-"""Checks for lesson 02: the dense GCN step, the scatter aggregation and one 1-WL step."""
+"""Checks for lesson 02: the dense GCN step, a prediction of where over-smoothing hits float32, one 1-WL step."""
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
 
 import torch
 
 from gdl_teach.exercises.core import call_answer, check_close, exercise, expect, passed
+from gdl_teach.message_passing.datasets import make_sbm_node_task
+from gdl_teach.message_passing.oversmoothing import collapse_depth, top_eigenvalues
 from gdl_teach.message_passing.wl import same_partition, wl_step
 from gdl_teach.nn.gcn import dense_adjacency, gcn_norm_dense
 
@@ -22,22 +26,6 @@ def reference_gcn_dense(x: torch.Tensor, adj: torch.Tensor, weight: torch.Tensor
         (N, F').
     """
     return gcn_norm_dense(adj) @ x @ weight
-
-
-def reference_weighted_aggregate(x: torch.Tensor, edge_index: torch.Tensor, edge_weight: torch.Tensor) -> torch.Tensor:
-    """``out[i] = sum over edges e = (j -> i) of edge_weight[e] * x[j]``, with gather and ``index_add_``.
-
-    Args:
-        x: (N, F) node features.
-        edge_index: (2, E) edges ``source -> target``.
-        edge_weight: (E,) one weight per edge.
-
-    Returns:
-        (N, F).
-    """
-    src, dst = edge_index
-    msg = x[src] * edge_weight.view(-1, 1)  # (E, F)
-    return torch.zeros_like(x).index_add_(0, dst, msg)
 
 
 def _graphs() -> list[tuple[torch.Tensor, int]]:
@@ -76,28 +64,60 @@ def check_gcn_dense(gcn_dense: Callable[[torch.Tensor, torch.Tensor, torch.Tenso
     passed("gcn_dense computes D^-1/2 (A + I) D^-1/2 X W, the dense GCN step.")
 
 
-@exercise(reference=reference_weighted_aggregate)
-def check_weighted_aggregate(
-    weighted_aggregate: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
-) -> None:
-    """Check a learner's ``weighted_aggregate(x, edge_index, edge_weight) -> (N, F)`` (scatter form)."""
-    g = torch.Generator().manual_seed(3)
-    for edge_index, n in _graphs():
-        x = torch.randn(n, 4, generator=g)
-        w = torch.rand(edge_index.shape[1], generator=g) + 0.5
-        got = call_answer("weighted_aggregate", weighted_aggregate, x, edge_index, w)
-        want = reference_weighted_aggregate(x, edge_index, w)
-        if isinstance(got, torch.Tensor) and got.shape == want.shape and not torch.allclose(got, want, atol=1e-5):
-            flipped = reference_weighted_aggregate(x, edge_index.flip(0), w)
-            unweighted = reference_weighted_aggregate(x, edge_index, torch.ones_like(w))
-            expect(not torch.allclose(got, flipped, atol=1e-5),
-                   "messages flow the wrong way: gather at the sources edge_index[0], add at the targets "
-                   "edge_index[1].")
-            expect(not torch.allclose(got, unweighted, atol=1e-5),
-                   "multiply every gathered row x[edge_index[0]] by its edge_weight before adding (view(-1, 1)).")
-        check_close("weighted_aggregate", got, want, hint="Row i should be the sum of edge_weight[e] * x[j] over "
-                    "edges e = (j -> i); use torch.zeros_like(x).index_add_(0, edge_index[1], messages).")
-    passed("weighted_aggregate gathers, weights and scatter-adds: the edge-list form of A_hat X.")
+def reference_collapse_depth(lambda_2: float, eps: float) -> float:
+    """The depth ``k`` at which ``lambda_2 ** k`` falls to ``eps``: ``ln(eps) / ln(lambda_2)``.
+
+    Args:
+        lambda_2: the second-largest eigenvalue of A_hat (0 < lambda_2 < 1).
+        eps: the relative resolution of the number format (``torch.finfo(dtype).eps``).
+    """
+    return math.log(eps) / math.log(lambda_2)
+
+
+@functools.lru_cache(maxsize=1)
+def _measured_collapse() -> tuple[float, int, int]:
+    """lambda_2 of the lesson's block model and its measured collapse depths in float32 and float64."""
+    data = make_sbm_node_task()
+    lambda_2 = float(top_eigenvalues(data.edge_index, data.num_nodes, k=2)["eigenvalue"].iloc[1])
+    return lambda_2, collapse_depth(data, "float32"), collapse_depth(data, "float64")
+
+
+def _collapse_hint(got: float, lambda_2: float, eps: float, measured: int, dtype: str) -> str:
+    """The likely mistake behind a prediction far from the measured depth."""
+    ln_eps, ln_lam = math.log(eps), math.log(lambda_2)
+    if got <= 0:
+        return ("a depth must be positive; ln(eps) and ln(lambda_2) are both negative, so divide one by the "
+                "other (not one minus the other).")
+    suspects = [(ln_eps / math.log(1 - lambda_2), "use lambda_2 itself: the non-common part shrinks by a factor "
+                 "lambda_2 per step; 1 - lambda_2 is the gap, not the factor."),
+                (ln_eps / (2 * ln_lam), "lambda_2 ** k itself must reach eps (the deviation, not its square)."),
+                (math.log10(eps) / ln_lam, "use the same logarithm above and below the fraction.")]
+    for value, hint in suspects:
+        if abs(got - value) <= 0.1 * abs(value):
+            return hint
+    side = "early" if got < measured else "late"
+    return (f"for {dtype} your formula predicts depth {got:.0f}, which is too {side}. The part of the features "
+            "that tells nodes apart shrinks like lambda_2 ** k relative to the common part; it is lost when it "
+            f"falls below the resolution eps of {dtype} (the eps the check passed you).")
+
+
+@exercise(reference=reference_collapse_depth)
+def check_collapse_depth(predict_collapse_depth: Callable[[float, float], float]) -> None:
+    """Check a learner's ``predict_collapse_depth(lambda_2, eps)`` against the collapse measured in float32 and float64."""
+    lambda_2, measured32, measured64 = _measured_collapse()
+    said = {}
+    for dtype, measured in (("float32", measured32), ("float64", measured64)):
+        eps = torch.finfo(getattr(torch, dtype)).eps
+        got = call_answer("predict_collapse_depth", predict_collapse_depth, lambda_2, eps)
+        expect(isinstance(got, (int, float)) or (isinstance(got, torch.Tensor) and got.numel() == 1),
+               f"return one number (the predicted depth), got {type(got).__name__}.")
+        got = float(got)
+        expect(math.isfinite(got), f"your prediction for {dtype} is {got}; return a finite depth.")
+        expect(abs(got - measured) <= 0.25 * measured, _collapse_hint(got, lambda_2, eps, measured, dtype))
+        said[dtype] = (got, measured)
+    passed("you predicted the float32 collapse at depth {:.0f} (measured {}) and the float64 one at {:.0f} "
+           "(measured {}): the class signal shrinks like lambda_2 ** k until the number format cannot hold it."
+           .format(*said["float32"], *said["float64"]))
 
 
 def _wl_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -123,11 +143,11 @@ def _wl_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
 def check_wl_step(wl_step_answer: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
     """Check a learner's ``wl_step(colors, edge_index) -> (N,)``: same partition as the reference step."""
     for colors, edge_index in _wl_cases():
-        got = call_answer("wl_step", wl_step_answer, colors.clone(), edge_index)
+        got = call_answer("my_wl_step", wl_step_answer, colors.clone(), edge_index)
         want = wl_step(colors, edge_index)
-        expect(isinstance(got, torch.Tensor), f"wl_step must return a torch.Tensor, got {type(got).__name__}.")
+        expect(isinstance(got, torch.Tensor), f"my_wl_step must return a torch.Tensor, got {type(got).__name__}.")
         expect(tuple(got.shape) == tuple(want.shape),
-               f"wl_step returned shape {tuple(got.shape)}, expected one colour per node {tuple(want.shape)}.")
+               f"my_wl_step returned shape {tuple(got.shape)}, expected one colour per node {tuple(want.shape)}.")
         expect(not got.is_floating_point(), "colours must be integers (torch.long), not floats.")
         if not same_partition(got.long(), want):
             if same_partition(got.long(), colors):

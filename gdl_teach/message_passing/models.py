@@ -1,21 +1,26 @@
 r"""Reference graph neural networks built on PyG layers: node and graph classifiers.
 
 Node classifiers share one signature, ``Model(in_channels, hidden_channels,
-out_channels, num_layers=2, dropout=0.5)``, and ``forward(x, edge_index) -> (N, C)``:
+out_channels, num_layers=2, dropout=0.5)``, and ``forward(x, edge_index) -> (N, C)``.
+Their names end in ``NodeModel`` because PyG's own ``torch_geometric.nn.models.GCN``
+(and ``GraphSAGE``, ``GAT``, ``GIN``) take other arguments
+(``in_channels, hidden_channels, num_layers, out_channels``):
 
-* :class:`GCN` - Kipf & Welling, *Semi-Supervised Classification with Graph
+* :class:`GCNNodeModel` - Kipf & Welling, *Semi-Supervised Classification with Graph
   Convolutional Networks*, ICLR 2017, https://arxiv.org/abs/1609.02907.
-* :class:`GraphSAGE` - Hamilton, Ying & Leskovec, *Inductive Representation
+* :class:`GraphSAGENodeModel` - Hamilton, Ying & Leskovec, *Inductive Representation
   Learning on Large Graphs*, NeurIPS 2017, https://arxiv.org/abs/1706.02216.
-* :class:`GAT` - Velickovic et al., *Graph Attention Networks*, ICLR 2018,
+* :class:`GATNodeModel` - Velickovic et al., *Graph Attention Networks*, ICLR 2018,
   https://arxiv.org/abs/1710.10903.
-* :class:`GIN` - Xu, Hu, Leskovec & Jegelka, *How Powerful are Graph Neural
+* :class:`GINNodeModel` - Xu, Hu, Leskovec & Jegelka, *How Powerful are Graph Neural
   Networks?*, ICLR 2019, https://arxiv.org/abs/1810.00826.
 
-:class:`GraphClassifier` stacks the same layers, sums the node embeddings of
-each graph with PyG's ``global_add_pool`` and classifies the sum:
-``forward(x, edge_index, batch, num_graphs) -> (B, C)``. The training and
-comparison harness is in :mod:`gdl_teach.message_passing.experiments`.
+:class:`GraphClassifier` stacks the same layers (each followed by batch
+normalisation), sums the node embeddings of each graph with PyG's
+``global_add_pool`` and classifies the sum:
+``forward(x, edge_index, batch, num_graphs) -> (B, C)``. The comparisons that
+train them are in :mod:`~gdl_teach.message_passing.node_task` and
+:mod:`~gdl_teach.message_passing.graph_task`.
 """
 from __future__ import annotations
 
@@ -29,8 +34,8 @@ from torch_geometric.nn import GATConv, GCNConv, GINConv, SAGEConv, global_add_p
 from gdl_teach.core.validate import check_batch, check_choice, check_edge_index, check_float, check_int, check_tensor
 from gdl_teach.nn.mlp import MLP
 
-__all__ = ["GNN_NAMES", "MODEL_NAMES", "GCN", "GraphSAGE", "GAT", "GIN", "make_node_model", "GraphClassifier",
-           "make_graph_model"]
+__all__ = ["GNN_NAMES", "MODEL_NAMES", "GCNNodeModel", "GraphSAGENodeModel", "GATNodeModel", "GINNodeModel",
+           "make_node_model", "GraphClassifier", "make_graph_model"]
 
 GNN_NAMES = ("GCN", "GraphSAGE", "GAT", "GIN")
 MODEL_NAMES = ("MLP", *GNN_NAMES)
@@ -75,7 +80,7 @@ class _NodeGNN(nn.Module):
         return x
 
 
-class GCN(_NodeGNN):
+class GCNNodeModel(_NodeGNN):
     r"""Graph convolutional network: :math:`h_i' = \sum_j \hat A_{ij} W h_j + b` per layer.
 
     Kipf & Welling, ICLR 2017, https://arxiv.org/abs/1609.02907; PyG's
@@ -97,7 +102,7 @@ class GCN(_NodeGNN):
         return GCNConv(in_channels, out_channels)
 
 
-class GraphSAGE(_NodeGNN):
+class GraphSAGENodeModel(_NodeGNN):
     r"""GraphSAGE with mean aggregation: :math:`h_i' = W_1 h_i + W_2 \,\mathrm{mean}_{j \to i} h_j`.
 
     Hamilton, Ying & Leskovec, NeurIPS 2017, https://arxiv.org/abs/1706.02216;
@@ -119,7 +124,7 @@ class GraphSAGE(_NodeGNN):
         return SAGEConv(in_channels, out_channels, aggr="mean")
 
 
-class GAT(_NodeGNN):
+class GATNodeModel(_NodeGNN):
     r"""Graph attention network: :math:`h_i' = \big\Vert_{k} \sum_{j \to i \,\cup\, i} \alpha^k_{ij} W^k h_j`.
 
     Velickovic et al., ICLR 2018, https://arxiv.org/abs/1710.10903; PyG's
@@ -155,7 +160,7 @@ class GAT(_NodeGNN):
         return GATConv(in_channels, out_channels // self.heads, heads=self.heads, dropout=self.dropout)
 
 
-class GIN(_NodeGNN):
+class GINNodeModel(_NodeGNN):
     r"""Graph isomorphism network: :math:`h_i' = \mathrm{MLP}((1 + \varepsilon) h_i + \sum_{j \to i} h_j)`.
 
     Xu, Hu, Leskovec & Jegelka, ICLR 2019, https://arxiv.org/abs/1810.00826;
@@ -179,7 +184,7 @@ class GIN(_NodeGNN):
         return GINConv(mlp)
 
 
-_NODE_CLASSES = {"GCN": GCN, "GraphSAGE": GraphSAGE, "GAT": GAT, "GIN": GIN}
+_NODE_CLASSES = {"GCN": GCNNodeModel, "GraphSAGE": GraphSAGENodeModel, "GAT": GATNodeModel, "GIN": GINNodeModel}
 
 
 def make_node_model(name: str, in_channels: int, hidden_channels: int, out_channels: int, num_layers: int = 2,
@@ -203,26 +208,22 @@ def make_node_model(name: str, in_channels: int, hidden_channels: int, out_chann
 
 def _graph_ids(batch: Any, num_nodes: int, num_graphs: int | None, device: torch.device) -> tuple[torch.Tensor, int]:
     """The batch vector and the number of graphs B, refusing ids that would make a row for a graph with no node."""
-    batch = check_batch("batch", batch, num_nodes, device=device)
-    if num_graphs is not None:  # PyG's convention (Batch.num_graphs): a graph may have no node
-        num_graphs = check_int("num_graphs", num_graphs, min_value=1)
-        if int(batch.max()) >= num_graphs:
-            raise ValueError(f"batch refers to graph {int(batch.max())} but num_graphs={num_graphs}")
-        return batch, num_graphs
-    if int(batch[0]) != 0 or bool((batch[1:] - batch[:-1] > 1).any()):
-        missing = sorted(set(range(int(batch.max()) + 1)) - set(batch.unique().tolist()))
-        raise ValueError(f"batch skips graph id(s) {missing[:5]}: no node belongs to them, and pooling would "
-                         "return a row for a graph that does not exist. Number the graphs 0..B-1, or pass "
-                         "num_graphs=B when a graph really has no nodes (PyG's Batch.num_graphs)")
-    return batch, int(batch[-1]) + 1
+    batch = check_batch("batch", batch, num_nodes, device=device, contiguous=num_graphs is None)
+    if num_graphs is None:
+        return batch, int(batch[-1]) + 1
+    num_graphs = check_int("num_graphs", num_graphs, min_value=1)  # PyG's Batch.num_graphs: a graph may be empty
+    if int(batch.max()) >= num_graphs:
+        raise ValueError(f"batch refers to graph {int(batch.max())} but num_graphs={num_graphs}")
+    return batch, num_graphs
 
 
 class GraphClassifier(nn.Module):
     r"""Graph classification: graph layers, sum pooling over each graph's nodes, then an MLP.
 
     :math:`y_G = \mathrm{MLP}\big(\sum_{i \in G} h_i^{(L)}\big)` with
-    :math:`h^{(L)}` the node embeddings after ``num_layers`` layers (ReLU after
-    each), pooled by PyG's ``global_add_pool``. With ``conv="gin"`` this is GIN
+    :math:`h^{(L)}` the node embeddings after ``num_layers`` layers (each
+    followed by batch normalisation and a ReLU, the recipe of Xu et al.), pooled
+    by PyG's ``global_add_pool``. With ``conv="gin"`` this is GIN
     with sum readout (Xu et al., ICLR 2019, https://arxiv.org/abs/1810.00826);
     sum pooling keeps the count of each kind of node, which mean and max
     pooling lose. ``conv="none"`` has no graph layers: the kit's
@@ -234,9 +235,11 @@ class GraphClassifier(nn.Module):
         in_channels: node features F.
         hidden_channels: width of the node embeddings.
         out_channels: classes C.
-        conv: ``"gcn"``, ``"sage"``, ``"gat"``, ``"gin"`` or ``"none"``.
+        conv: ``"gcn"``, ``"sage"``, ``"gat"`` (one attention head), ``"gin"`` or ``"none"``.
         num_layers: graph layers.
         dropout: dropout before the final layer.
+        batch_norm: batch normalisation over the nodes after every graph layer
+            (``torch.nn.BatchNorm1d``); without it sum-pooled GCNs train slowly.
 
     Shapes:
         - **input:** x :math:`(N, F)`, edge_index :math:`(2, E)`, batch :math:`(N,)` graph ids 0..B-1 (sorted)
@@ -246,7 +249,7 @@ class GraphClassifier(nn.Module):
     CONVS = ("gcn", "sage", "gat", "gin", "none")
 
     def __init__(self, in_channels: int, hidden_channels: int, out_channels: int, conv: str = "gin",
-                 num_layers: int = 3, dropout: float = 0.0) -> None:
+                 num_layers: int = 3, dropout: float = 0.0, batch_norm: bool = True) -> None:
         super().__init__()
         self.in_channels = check_int("in_channels", in_channels, min_value=1)
         hidden_channels = check_int("hidden_channels", hidden_channels, min_value=1)
@@ -256,6 +259,10 @@ class GraphClassifier(nn.Module):
         self.dropout = check_float("dropout", dropout, min_value=0.0, max_value=1.0)
         self.convs = nn.ModuleList(self._layer(in_channels if i == 0 else hidden_channels, hidden_channels)
                                    for i in range(num_layers))
+        if not isinstance(batch_norm, bool):
+            raise TypeError(f"batch_norm must be True or False, got {batch_norm!r}")
+        self.norms = nn.ModuleList(nn.BatchNorm1d(hidden_channels) if batch_norm else nn.Identity()
+                                   for _ in range(num_layers))
         self.head = nn.Sequential(nn.Linear(hidden_channels, hidden_channels), nn.ReLU(),
                                   nn.Linear(hidden_channels, out_channels))
 
@@ -265,7 +272,7 @@ class GraphClassifier(nn.Module):
         if self.conv == "sage":
             return SAGEConv(a, b, aggr="mean")
         if self.conv == "gat":
-            return GATConv(a, b // 4 if b % 4 == 0 else b, heads=4 if b % 4 == 0 else 1)
+            return GATConv(a, b, heads=1)  # one head, as in lesson 02's GATScatter
         if self.conv == "none":
             return MLP(a, (b,), b)  # node by node; never sees an edge
         return GINConv(nn.Sequential(nn.Linear(a, b), nn.ReLU(), nn.Linear(b, b)))
@@ -281,8 +288,8 @@ class GraphClassifier(nn.Module):
             (N, hidden_channels).
         """
         x, edge_index = _check_inputs(self, x, edge_index, self.in_channels)
-        for layer in self.convs:
-            x = F.relu(layer(x) if self.conv == "none" else layer(x, edge_index))
+        for layer, norm in zip(self.convs, self.norms):
+            x = F.relu(norm(layer(x) if self.conv == "none" else layer(x, edge_index)))
         return x
 
     def embed(self, x: torch.Tensor, edge_index: torch.Tensor, batch: torch.Tensor | None = None,
@@ -315,17 +322,18 @@ _GRAPH_CONVS = {"MLP": "none", "GCN": "gcn", "GraphSAGE": "sage", "GAT": "gat", 
 
 
 def make_graph_model(name: str, in_channels: int, hidden_channels: int, out_channels: int, num_layers: int = 3,
-                     dropout: float = 0.0) -> GraphClassifier:
+                     dropout: float = 0.0, batch_norm: bool = True) -> GraphClassifier:
     """Build one of :data:`MODEL_NAMES` as a :class:`GraphClassifier`; ``"MLP"`` ignores the edges.
 
     Args:
         name: ``"MLP"``, ``"GCN"``, ``"GraphSAGE"``, ``"GAT"`` or ``"GIN"``.
         in_channels: node features F.
-        hidden_channels: hidden width (a multiple of 4 gives GAT four heads).
+        hidden_channels: hidden width.
         out_channels: classes C.
         num_layers: graph layers (node-wise MLP layers for ``"MLP"``).
         dropout: dropout before the final layer.
+        batch_norm: batch normalisation after every graph layer.
     """
     check_choice("name", name, MODEL_NAMES)
     return GraphClassifier(in_channels, hidden_channels, out_channels, conv=_GRAPH_CONVS[name],
-                           num_layers=num_layers, dropout=dropout)
+                           num_layers=num_layers, dropout=dropout, batch_norm=batch_norm)

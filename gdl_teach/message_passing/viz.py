@@ -35,11 +35,15 @@ def component_layout(g: nx.Graph, gap: float = 0.4) -> dict[int, np.ndarray]:
     """
     if not isinstance(g, nx.Graph):
         raise TypeError(f"g must be a networkx graph, got {type(g).__name__}")
+    from threadpoolctl import threadpool_limits
+
     pos: dict[int, np.ndarray] = {}
     x0 = 0.0
     for comp in sorted(nx.connected_components(g), key=lambda c: (-len(c), min(c))):
         sub = g.subgraph(comp)
-        p = nx.kamada_kawai_layout(sub) if len(comp) > 2 else {v: np.array([0.3 * i, 0.0]) for i, v in enumerate(sorted(comp))}
+        with threadpool_limits(limits=1):  # small optimisation problems: extra BLAS threads only wait
+            p = nx.kamada_kawai_layout(sub) if len(comp) > 2 else {v: np.array([0.3 * i, 0.0])
+                                                                    for i, v in enumerate(sorted(comp))}
         xy = np.array([p[v] for v in sub.nodes()], dtype=float).reshape(-1, 2)
         width = float(np.ptp(xy[:, 0])) if len(xy) > 1 else 0.0
         for v, (px, py) in zip(sub.nodes(), xy):
@@ -99,52 +103,92 @@ def _pca2(z: np.ndarray) -> np.ndarray:
     return z @ vt[:2].T
 
 
-def plot_oversmoothing(h: torch.Tensor, y: torch.Tensor, curve: Any, num_steps: int) -> plt.Figure:
-    """Node embeddings after ``num_steps`` propagation steps, and the smoothing measures against depth.
+def plot_spectrum(table: Any, ax: plt.Axes | None = None) -> plt.Axes:
+    """The largest eigenvalues of A_hat as stems, coloured by the share of the class signal their eigenvectors carry.
+
+    Args:
+        table: DataFrame from :func:`gdl_teach.message_passing.oversmoothing.top_eigenvalues`
+            (columns ``eigenvalue`` and ``class_share``).
+        ax: Axes to draw on; a new figure if ``None``.
+
+    Returns:
+        The matplotlib Axes.
+    """
+    if not hasattr(table, "columns") or not {"eigenvalue", "class_share"} <= set(table.columns):
+        raise TypeError("table must be the DataFrame returned by top_eigenvalues(..., y=labels)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
+    m = np.asarray(table.index, dtype=float)
+    values, share = table["eigenvalue"].to_numpy(float), table["class_share"].to_numpy(float)
+    colors = plt.get_cmap("viridis")(share / max(float(share.max()), 1e-12))
+    ax.vlines(m, 0, values, colors=colors, lw=3)
+    points = ax.scatter(m, values, c=share, cmap="viridis", vmin=0, zorder=3)
+    plt.colorbar(points, ax=ax, label="share of the class signal")
+    ax.set_xticks(m)
+    ax.set_xticklabels([f"$\\lambda_{{{int(i)}}}$" for i in m])
+    ax.set_ylim(0, 1.08)
+    ax.set_ylabel("eigenvalue of $\\hat A$")
+    ax.set_title("the largest eigenvalues of $\\hat A$; the gap $1 - \\lambda_2$ sets the pace")
+    return ax
+
+
+def plot_oversmoothing(h: torch.Tensor, y: torch.Tensor, curves: dict[str, Any], num_steps: int,
+                       precision: str) -> plt.Figure:
+    """Node embeddings after ``num_steps`` propagation steps, and accuracy and spread against depth.
 
     Left: the unit-length embeddings projected on their two principal
-    directions (fixed axes, so a collapse shows as a shrinking cloud),
-    coloured by class. Right: Dirichlet energy (log scale), mean pairwise
-    distance and nearest-centroid accuracy against depth, with the current
-    depth marked.
+    directions, coloured by class (the axes are rescaled at every depth, so the
+    shape of the cloud stays visible as it shrinks; the title gives its size).
+    Right: nearest-centroid accuracy (left axis) and the mean distance between
+    the unit-length embeddings (right axis, log scale), in float32 and float64,
+    against depth, with the current depth marked. The distances shrink like
+    :math:`\\lambda_2^k` until they reach the resolution of the number format.
 
     Args:
         h: (N, F) embeddings at this depth (any device; drawn from a CPU copy).
         y: (N,) class labels.
-        curve: DataFrame from :func:`gdl_teach.message_passing.oversmoothing.oversmoothing_curve`.
+        curves: ``{"float32": curve, "float64": curve}`` from
+            :func:`gdl_teach.message_passing.oversmoothing.oversmoothing_curve`.
         num_steps: the current depth (marked on the curves).
+        precision: the precision of ``h`` (named in the title).
 
     Returns:
         The matplotlib Figure.
     """
     h = check_tensor("h", h, ndim=2, floating=True, nonempty=True)
     y = check_tensor("y", y, shape=(h.shape[0],), integer=True)
-    if not hasattr(curve, "index") or "dirichlet_energy" not in getattr(curve, "columns", []):
-        raise TypeError("curve must be the DataFrame returned by oversmoothing_curve")
-    z = (h / h.norm(dim=1, keepdim=True).clamp(min=1e-12)).detach().cpu().numpy()
+    if not isinstance(curves, dict) or set(curves) != {"float32", "float64"} or not all(
+            {"centroid_accuracy", "mean_distance"} <= set(getattr(c, "columns", [])) for c in curves.values()):
+        raise TypeError("curves must be {'float32': curve, 'float64': curve} of oversmoothing_curve DataFrames")
+    z = (h / h.norm(dim=1, keepdim=True).clamp(min=torch.finfo(h.dtype).tiny)).detach().cpu().double().numpy()
     p = _pca2(z)
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
     ax0.scatter(p[:, 0], p[:, 1], c=y.cpu().numpy(), cmap="tab10", vmin=0, vmax=9, s=8, alpha=0.7)
-    ax0.set_xlim(-1.05, 1.05)
-    ax0.set_ylim(-1.05, 1.05)
-    ax0.set_aspect("equal")
-    ax0.set_title(f"unit-length embeddings after {num_steps} steps (PCA)")
+    spread = float(np.abs(p).max()) if p.size else 0.0
+    ax0.set_title(f"depth {num_steps}, {precision}: unit embeddings (PCA),\nspread around their mean {spread:.1e}",
+                  fontsize=9)
     ax0.set_xticks([])
     ax0.set_yticks([])
-    depths = np.asarray(curve.index, dtype=float)
+    depths = np.asarray(curves["float64"].index, dtype=float)
     x = np.maximum(depths, 0.5)  # log axis: depth 0 drawn at 0.5
-    ax1.plot(x, curve["dirichlet_energy"] / curve["dirichlet_energy"].iloc[0], "o-", label="Dirichlet energy / start")
-    ax1.plot(x, curve["mean_distance"], "s-", label="mean pairwise distance")
-    ax1.plot(x, curve["centroid_accuracy"], "^-", label="nearest-centroid accuracy")
-    ax1.axvline(max(num_steps, 0.5), color="grey", ls=":")
+    ax2 = ax1.twinx()
+    for name, style in (("float64", "-"), ("float32", "--")):
+        ax1.plot(x, curves[name]["centroid_accuracy"], style, marker="o", ms=4, color="C0", label=f"accuracy, {name}")
+        ax2.plot(x, curves[name]["mean_distance"].clip(lower=1e-300), style, marker="s", ms=3, color="C3",
+                 label=f"spread, {name}")
+    ax1.axvline(max(num_steps, 0.5), color="black", ls=":")
     ax1.set_xscale("log")
-    ax1.set_yscale("symlog", linthresh=1e-4)
-    ax1.set_ylim(0, 1.6)
-    ax1.set_xticks(x)
-    ax1.set_xticklabels([str(int(d)) for d in depths], fontsize=7)
+    ticks = [d for d in (0, 1, 2, 4, 8, 16, 32, 64, 128) if d <= depths.max()]
+    ax1.set_xticks([max(d, 0.5) for d in ticks])
+    ax1.set_xticklabels([str(d) for d in ticks])
+    ax1.set_ylim(0, 1.05)
+    ax1.set_ylabel("nearest-centroid accuracy", color="C0")
+    ax2.set_yscale("log")
+    ax2.set_ylabel("mean distance between unit embeddings", color="C3")
     ax1.set_xlabel("depth (propagation steps)")
-    ax1.legend(frameon=False, fontsize=8, loc="lower left")
-    ax1.set_title("smoothing measures vs depth (symlog scale)")
+    lines = ax1.get_lines()[:2] + ax2.get_lines()
+    ax1.legend(lines, [ln.get_label() for ln in lines], frameon=False, fontsize=8, loc="center left")
+    ax1.set_title("accuracy (left axis) and spread (right, log) vs depth", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -7,9 +7,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from gdl_teach.core.validate import check_edge_index, check_int
+from gdl_teach.core.validate import check_choice, check_edge_index, check_int
 from gdl_teach.message_passing.datasets import hop_distances
-from gdl_teach.message_passing.oversmoothing import oversmoothing_curve, propagate_gcn
+from gdl_teach.message_passing.oversmoothing import PRECISIONS, oversmoothing_curve, propagate_gcn
 from gdl_teach.message_passing.viz import plot_oversmoothing, plot_receptive_field
 from gdl_teach.viz.explorer import Explorer
 from gdl_teach.viz.layout import spring_layout
@@ -54,33 +54,39 @@ class ReceptiveFieldExplorer(Explorer):
 
 
 class OversmoothingExplorer(Explorer):
-    """A depth slider: node embeddings after ``num_steps`` GCN propagation steps, and how they collapse.
+    """A depth slider and a precision menu: node embeddings after ``num_steps`` GCN propagations, and the curves.
 
-    The propagations ``A_hat^k X`` and the measures (Dirichlet energy, mean
-    pairwise distance, nearest-centroid accuracy) are computed once, for all
-    ``depths``; the slider only picks one. ``last_result`` is the one-row
-    DataFrame of the measures at the chosen depth.
+    The propagations ``A_hat^k X`` and the measures are computed once, in
+    float32 and in float64, for all ``depths``; the controls only pick one.
+    ``last_result`` is the one-row DataFrame of the measures at the chosen
+    depth and precision.
 
     Args:
         data: a PyG node-task ``Data`` with ``x``, ``edge_index``, ``y``,
             ``train_mask`` and ``test_mask`` (e.g. :func:`make_sbm_node_task`).
         depths: the depths offered by the slider.
         num_steps: initial depth (one of ``depths``).
+        precision: initial precision, ``"float64"`` or ``"float32"``.
     """
 
-    def __init__(self, data: Any, depths: Sequence[int] = (0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64),
-                 num_steps: int = 0) -> None:
+    def __init__(self, data: Any, depths: Sequence[int] = (0, 1, 2, 4, 8, 16, 32, 48, 56, 64, 96, 128, 160),
+                 num_steps: int = 0, precision: str = "float64") -> None:
         depths = list(depths)
-        if not depths or not all(isinstance(d, int) and d >= 0 for d in depths):
+        if not depths or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in depths):
             raise ValueError(f"depths must be a non-empty list of ints >= 0, got {depths!r}")
         if num_steps not in depths:
             raise ValueError(f"num_steps must be one of depths {depths}, got {num_steps!r}")
+        check_choice("precision", precision, list(PRECISIONS))
         self.data = data
-        self.curve = oversmoothing_curve(data, depths)
-        self.embeddings = propagate_gcn(data.x, data.edge_index, max(depths))
-        controls = {"num_steps": widgets.SelectionSlider(options=depths, value=num_steps, description="depth")}
+        self.curves = {p: oversmoothing_curve(data, depths, precision=p) for p in PRECISIONS}
+        self.embeddings = {p: propagate_gcn(data.x.to(dtype), data.edge_index, max(depths))
+                           for p, dtype in PRECISIONS.items()}
+        controls = {"num_steps": widgets.SelectionSlider(options=depths, value=num_steps, description="depth"),
+                    "precision": widgets.Dropdown(options=list(PRECISIONS), value=precision,
+                                                  description="precision")}
         super().__init__(controls, title="Over-smoothing: repeated GCN propagation")
 
-    def draw(self, num_steps: int) -> tuple[Any, pd.DataFrame]:
-        fig = plot_oversmoothing(self.embeddings[num_steps], self.data.y, self.curve, num_steps)
-        return fig, self.curve.loc[[num_steps]].round(4)
+    def draw(self, num_steps: int, precision: str) -> tuple[Any, pd.DataFrame]:
+        fig = plot_oversmoothing(self.embeddings[precision][num_steps], self.data.y, self.curves, num_steps,
+                                 precision)
+        return fig, self.curves[precision].loc[[num_steps]].assign(precision=precision).round(4)

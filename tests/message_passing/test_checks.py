@@ -1,23 +1,25 @@
 """gdl_teach.message_passing.checks: the three exercises pass their references and explain wrong answers."""
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
 from gdl_teach.exercises.core import ExerciseFailed
 from gdl_teach.message_passing.checks import (
+    check_collapse_depth,
     check_gcn_dense,
-    check_weighted_aggregate,
     check_wl_step,
+    reference_collapse_depth,
     reference_gcn_dense,
-    reference_weighted_aggregate,
 )
 from gdl_teach.message_passing.wl import wl_step
 
 
 def test_checks_pass_on_the_references(capsys: pytest.CaptureFixture[str]) -> None:
     check_gcn_dense(reference_gcn_dense)
-    check_weighted_aggregate(reference_weighted_aggregate)
+    check_collapse_depth(reference_collapse_depth)
     check_wl_step(wl_step)
     assert capsys.readouterr().out.count("Correct:") == 3
 
@@ -39,12 +41,24 @@ def test_gcn_dense_check_explains_wrong_answers() -> None:
         check_gcn_dense(lambda x, adj, w: (_ for _ in ()).throw(NotImplementedError()))
 
 
-def test_aggregate_and_wl_checks_explain_wrong_answers() -> None:
-    with pytest.raises(ExerciseFailed, match="messages flow the wrong way"):
-        check_weighted_aggregate(lambda x, e, w: reference_weighted_aggregate(x, e.flip(0), w))
-    with pytest.raises(ExerciseFailed, match="multiply every gathered row"):
-        check_weighted_aggregate(lambda x, e, w: reference_weighted_aggregate(x, e, torch.ones_like(w)))
+def test_collapse_depth_check_names_the_likely_mistake() -> None:
+    with pytest.raises(ExerciseFailed, match="use lambda_2 itself"):
+        check_collapse_depth(lambda lam, eps: math.log(eps) / math.log(1 - lam))
+    with pytest.raises(ExerciseFailed, match="not its square"):
+        check_collapse_depth(lambda lam, eps: math.log(eps) / (2 * math.log(lam)))
+    with pytest.raises(ExerciseFailed, match="same logarithm"):
+        check_collapse_depth(lambda lam, eps: math.log10(eps) / math.log(lam))
+    with pytest.raises(ExerciseFailed, match="must be positive"):
+        check_collapse_depth(lambda lam, eps: math.log(eps) - math.log(lam))
+    with pytest.raises(ExerciseFailed, match="too late"):
+        check_collapse_depth(lambda lam, eps: 500)
+    with pytest.raises(ExerciseFailed, match="return one number"):
+        check_collapse_depth(lambda lam, eps: "fifty")
+    with pytest.raises(ExerciseFailed, match="still raises NotImplementedError"):
+        check_collapse_depth(lambda lam, eps: (_ for _ in ()).throw(NotImplementedError()))
 
+
+def test_wl_check_explains_wrong_answers() -> None:
     def ignores_own_colour(colors, edge_index):
         sig = [tuple(sorted(colors[edge_index[0][edge_index[1] == i]].tolist())) for i in range(len(colors))]
         palette = {s: k for k, s in enumerate(sorted(set(sig)))}
@@ -57,10 +71,10 @@ def test_aggregate_and_wl_checks_explain_wrong_answers() -> None:
 
 
 def test_answers_that_change_their_inputs_fail() -> None:
-    def zeroes_x(x, edge_index, edge_weight):
-        out = reference_weighted_aggregate(x, edge_index, edge_weight)
+    def zeroes_x(x, adj, weight):
+        out = reference_gcn_dense(x, adj, weight)
         x.zero_()
         return out
 
     with pytest.raises(ExerciseFailed, match="in place"):
-        check_weighted_aggregate(zeroes_x)
+        check_gcn_dense(zeroes_x)

@@ -9,19 +9,19 @@ from gdl_teach.core.seed import seed_everything
 from gdl_teach.core.symmetry import check_equivariance, check_invariance, permute_nodes, permute_output
 from gdl_teach.message_passing.datasets import make_wl_pair
 from gdl_teach.message_passing.models import (
-    GAT,
-    GCN,
-    GIN,
     GNN_NAMES,
     MODEL_NAMES,
+    GATNodeModel,
+    GCNNodeModel,
+    GINNodeModel,
     GraphClassifier,
-    GraphSAGE,
+    GraphSAGENodeModel,
     make_graph_model,
     make_node_model,
 )
 from gdl_teach.nn.mlp import MLP
 
-NODE_CLASSES = [GCN, GraphSAGE, GAT, GIN]
+NODE_CLASSES = [GCNNodeModel, GraphSAGENodeModel, GATNodeModel, GINNodeModel]
 
 
 @pytest.mark.parametrize("cls", NODE_CLASSES, ids=lambda c: c.__name__)
@@ -46,26 +46,35 @@ def test_node_models_are_seeded(cls: type, random_graph: tuple[torch.Tensor, tor
 def test_node_models_reject_bad_input(random_graph: tuple[torch.Tensor, torch.Tensor]) -> None:
     x, edge_index = random_graph
     with pytest.raises(ValueError, match=r"x must have shape \(N, 6\)"):
-        GCN(6, 8, 3)(x[:, :5], edge_index)
+        GCNNodeModel(6, 8, 3)(x[:, :5], edge_index)
     with pytest.raises(ValueError, match="edge_index refers to node 15"):
-        GIN(6, 8, 3)(x, torch.tensor([[0], [15]]))
+        GINNodeModel(6, 8, 3)(x, torch.tensor([[0], [15]]))
     with pytest.raises(TypeError, match="x is torch.float64 on cpu but the model's weights are torch.float32"):
-        GraphSAGE(6, 8, 3)(x.double(), edge_index)
+        GraphSAGENodeModel(6, 8, 3)(x.double(), edge_index)
     with pytest.raises(ValueError, match="hidden_channels must be divisible by heads=4"):
-        GAT(6, 10, 3)
+        GATNodeModel(6, 10, 3)
     with pytest.raises(ValueError, match="num_layers must be >= 1"):
-        GraphSAGE(6, 8, 3, num_layers=0)
+        GraphSAGENodeModel(6, 8, 3, num_layers=0)
     with pytest.raises(ValueError, match="dropout must be <= 1.0"):
-        GCN(6, 8, 3, dropout=1.5)
+        GCNNodeModel(6, 8, 3, dropout=1.5)
     with pytest.raises(TypeError, match="in_channels must be an int"):
-        GIN(6.0, 8, 3)
+        GINNodeModel(6.0, 8, 3)
     with pytest.raises(ValueError, match="name must be one of"):
         make_node_model("ChebNet", 6, 8, 3)
 
 
 def test_make_node_model_gives_the_kit_mlp() -> None:
     assert isinstance(make_node_model("MLP", 6, 8, 3), MLP)
-    assert {type(make_node_model(n, 6, 8, 3)).__name__ for n in GNN_NAMES} == set(GNN_NAMES)
+    assert {type(make_node_model(n, 6, 8, 3)).__name__ for n in GNN_NAMES} == {f"{n}NodeModel" for n in GNN_NAMES}
+
+
+def test_names_do_not_pose_as_pygs_models() -> None:
+    import torch_geometric.nn.models as pyg_models
+
+    from gdl_teach.message_passing import models
+
+    clashes = [n for n in models.__all__ if hasattr(pyg_models, n) and n not in ("MLP",)]
+    assert not clashes, f"these names are PyG models with other arguments: {clashes}"
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -85,6 +94,9 @@ def test_graph_classifier_batches_and_errors(small_graphs: list[Data]) -> None:
     assert model.embed(batch.x, batch.edge_index, batch.batch).shape == (8, 8)
     with pytest.raises(ValueError, match="conv must be one of"):
         GraphClassifier(1, 8, 4, conv="cheb")
+    with pytest.raises(TypeError, match="batch_norm must be True or False"):
+        GraphClassifier(1, 8, 4, batch_norm="yes")
+    assert not any(isinstance(m, torch.nn.BatchNorm1d) for m in GraphClassifier(1, 8, 4, batch_norm=False).modules())
     with pytest.raises(ValueError, match="batch must be non-negative and sorted"):
         model(batch.x, batch.edge_index, batch.batch.flip(0))
     with pytest.raises(ValueError, match="batch must have one entry per point"):

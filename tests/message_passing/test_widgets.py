@@ -33,15 +33,20 @@ def test_oversmoothing_widget_redraws(sbm: Data) -> None:
     explorer.controls["num_steps"].value = 32
     assert explorer.draw_count == 2 and list(explorer.last_result.index) == [32]
     assert float(explorer.last_result["mean_distance"].iloc[0]) < float(start["mean_distance"].iloc[0])
-    assert "after 32 steps" in explorer.last_figure.axes[0].get_title()
+    assert "depth 32, float64" in explorer.last_figure.axes[0].get_title()
+    explorer.controls["precision"].value = "float32"
+    assert explorer.draw_count == 3 and explorer.last_result["precision"].iloc[0] == "float32"
+    assert "depth 32, float32" in explorer.last_figure.axes[0].get_title()
     with pytest.raises(ValueError, match="num_steps must be one of depths"):
         OversmoothingExplorer(sbm, depths=(0, 2), num_steps=5)
     with pytest.raises(ValueError, match="depths must be a non-empty list"):
         OversmoothingExplorer(sbm, depths=())
+    with pytest.raises(ValueError, match="precision must be one of"):
+        OversmoothingExplorer(sbm, depths=(0, 2), precision="float16")
     plt.close("all")
 
 
 def test_oversmoothing_widget_draws_accelerator_data(sbm: Data) -> None:
     explorer = OversmoothingExplorer(on_accelerator(sbm), depths=(0, 2), num_steps=2)
-    assert explorer.draw_count == 1 and "after 2 steps" in explorer.last_figure.axes[0].get_title()
+    assert explorer.draw_count == 1 and "depth 2" in explorer.last_figure.axes[0].get_title()
     plt.close("all")
