@@ -1,10 +1,13 @@
-"""Checks for lesson 04: R0 on a network, the prediction label, and a GNN's forward pass."""
+"""Checks for lesson 04: R0 on a network, the prediction label, SIR vs SEIR, and which baseline comes closest."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 
+from gdl_teach.epidemics.comparison import MODEL_NAMES
+from gdl_teach.epidemics.sir_seir import final_size_test, sir_seir_table
 from gdl_teach.exercises.core import ExerciseFailed, call_answer, check_close, exercise, expect, passed
 
 
@@ -105,59 +108,86 @@ def check_infected_within(infected_within: Callable[[torch.Tensor, float, float]
     passed("the label is 'susceptible now, infected within the horizon'.")
 
 
-def reference_gnn_forward(model: torch.nn.Module, x: torch.Tensor, edge_index: torch.Tensor,
-                          edge_weight: torch.Tensor) -> torch.Tensor:
-    """The model's own forward pass: (N, F) features -> (N,) logits.
+SEIR_CHOICES = {"final size": ("larger", "smaller", "about the same"), "peak day": ("earlier", "later", "about the same")}
+
+
+def _check_choices(name: str, answer: Any, choices: dict[str, Sequence[str]]) -> None:
+    expect(isinstance(answer, dict) and set(answer) == set(choices),
+           f"{name} must be a dict with the keys {list(choices)}, got {answer!r}.")
+    for key, options in choices.items():
+        expect(answer[key] in options, f"{name}[{key!r}] must be one of {list(options)}, got {answer[key]!r}.")
+
+
+@exercise(reference=None)
+def check_seir_vs_sir(seir_vs_sir: Callable[[], dict[str, str]], runs: dict[str, dict[str, Any]]) -> None:
+    """Check a prediction of how SEIR's final size and peak day compare with SIR's, against many runs of each.
 
     Args:
-        model: an :class:`~gdl_teach.epidemics.models.EpidemicGNN`.
-        x: (N, F) node features.
-        edge_index: (2, E) contacts.
-        edge_weight: (E,) contact weights.
+        seir_vs_sir: the learner's function returning ``{"final size": ..., "peak day": ...}``, values
+            from :data:`SEIR_CHOICES`.
+        runs: the runs it is checked against, from :func:`gdl_teach.epidemics.sir_seir.sir_seir_runs`.
     """
-    return model(x, edge_index, edge_weight)
+    prediction = call_answer("seir_vs_sir", seir_vs_sir)
+    _check_choices("seir_vs_sir()", prediction, SEIR_CHOICES)
+    table = sir_seir_table(runs)
+    size = final_size_test(runs, "final_size")
+    measured = (f"Measured over {int(table['runs'].min())} runs of each (outbreaks that took off): final size SIR "
+                f"{table.loc['SIR', 'final size']:.3f}, SEIR {table.loc['SEIR', 'final size']:.3f} (p = {size['p']:.2f}); "
+                f"peak day SIR {table.loc['SIR', 'peak day']:.0f}, SEIR {table.loc['SEIR', 'peak day']:.0f}.")
+    size_hints = {
+        "larger": "a latent period gives nobody more chances to infect: people are infectious for the same time "
+                  "(rate gamma) in both models, so each contact of an infectious person is infected with the same "
+                  "probability T = tau w / (tau w + gamma).",
+        "smaller": "one run of each is one random draw (the single runs above differ by chance). Exposed people "
+                   "cannot infect yet, but they do not recover either: once infectious, they have the same time "
+                   "to pass it on, so T = tau w / (tau w + gamma) is the same in both models.",
+    }
+    day_hints = {
+        "earlier": "exposed people cannot infect anyone for 1/sigma days on average, so each generation of "
+                   "infections takes longer and the epidemic grows more slowly.",
+        "about the same": "exposed people cannot infect anyone for 1/sigma days on average: every generation of "
+                          "infections is delayed by that much, and the delays add up over the outbreak.",
+    }
+    expect(prediction["final size"] == "about the same", size_hints.get(prediction["final size"], "") + " " + measured)
+    expect(prediction["peak day"] == "later", day_hints.get(prediction["peak day"], "") + " " + measured)
+    passed("the latent period changes *when* people are infected, not *how many*: the same chance per contact, "
+           "so the same final size; slower generations, so a later and lower peak. " + measured)
 
 
-@exercise(reference=reference_gnn_forward)
-def check_gnn_forward(gnn_forward: Callable[..., torch.Tensor]) -> None:
-    """Check a learner's ``gnn_forward(model, x, edge_index, edge_weight) -> (N,)`` against ``model(...)``.
+@exercise(reference=None)
+def check_closest_baseline(closest_baseline: Callable[[], dict[str, str]], comparison: Any) -> None:
+    """Check which non-GNN model a learner expects to come closest to the GNN, on each metric.
 
     Args:
-        gnn_forward: the learner's function.
+        closest_baseline: the learner's function returning ``{"ROC-AUC": model name, "Brier": model name}``,
+            names from :data:`gdl_teach.epidemics.comparison.MODEL_NAMES` other than ``"GNN"``.
+        comparison: the measured :class:`~gdl_teach.epidemics.comparison.ModelComparison`.
     """
-    from gdl_teach.epidemics.models import EpidemicGNN
-
-    g = torch.Generator().manual_seed(7)
-    torch.manual_seed(7)
-    model = EpidemicGNN(in_channels=10, hidden_channels=16, num_layers=2, conv="sage").eval()
-    n = 30
-    src = torch.randint(0, n, (60,), generator=g)
-    dst = torch.randint(0, n, (60,), generator=g)
-    edge_index = torch.cat([torch.stack([src, dst]), torch.stack([dst, src])], 1)
-    edge_weight = torch.rand(edge_index.shape[1], generator=g)
-    x = torch.randn(n, 10, generator=g)
-    with torch.no_grad():
-        got = call_answer("gnn_forward", gnn_forward, model, x, edge_index, edge_weight)
-        want = model(x, edge_index, edge_weight)
-    expect(isinstance(got, torch.Tensor), f"gnn_forward must return a torch.Tensor, got {type(got).__name__}.")
-    if tuple(got.shape) == (n, 1):
-        expect(False, "the head returns shape (N, 1); squeeze the last dimension to get one logit per person, (N,).")
-    expect(tuple(got.shape) == (n,), f"gnn_forward returned shape {tuple(got.shape)}, expected ({n},): one logit "
-           "per person.")
-    got = got.detach()
-    if torch.allclose(got, torch.sigmoid(want), atol=1e-5):
-        expect(False, "return logits, not probabilities: the loss (binary cross-entropy with logits) applies the "
-               "sigmoid itself.")
-    with torch.no_grad():
-        h = x
-        for conv in model.convs:
-            h = conv(h, edge_index)
-        no_relu = model.head(h).squeeze(-1)
-    if torch.allclose(got, no_relu, atol=1e-5):
-        expect(False, "apply torch.relu after each conv layer; without it two layers collapse into one linear map.")
-    check_close("gnn_forward", got, want, atol=1e-5,
-                hint="For each conv in model.convs: h = relu(conv(h, edge_index)); then model.head(h).squeeze(-1).")
-    passed("your forward pass matches the model's: two rounds of message passing, then a linear head.")
+    others = tuple(m for m in MODEL_NAMES if m != "GNN")
+    answer = call_answer("closest_baseline", closest_baseline)
+    _check_choices("closest_baseline()", answer, {"ROC-AUC": others, "Brier": others})
+    means = {metric: comparison.per_seed(metric).mean() for metric in ("ROC-AUC", "Brier")}
+    best = {metric: comparison.best_other(metric) for metric in ("ROC-AUC", "Brier")}
+    hints = {
+        "global rate": "the global rate gives every susceptible person the same probability: it cannot rank "
+                       "anyone above anyone else within a snapshot.",
+        "person features": "who you are (age, household, degree) says little about whether someone near you is "
+                           "infectious right now.",
+        "contact counts, 1 hop": "one hop sees the infectious contacts, but not the chains through a susceptible "
+                                 "contact who is infected first and then passes it on within the horizon.",
+        "contact counts, 2 hops": "for ranking it is the strongest; for probabilities, a logistic curve in the log "
+                                  "of the counts is not quite the shape 1 - exp(-rate) of the mechanism.",
+        "hazard model": "for ranking, the hazard model gives exactly 0 to everyone without an infectious contact "
+                        "(those infected through a chain of two), and many people tie.",
+    }
+    for metric in ("ROC-AUC", "Brier"):
+        got = answer[metric]
+        table = ", ".join(f"{m} {means[metric][m]:.{4 if metric == 'ROC-AUC' else 5}f}" for m in others)
+        expect(got == best[metric], f"{metric}: {hints[got]} Measured means: {table}.")
+    passed(f"the best model without learned message passing is '{best['ROC-AUC']}' for ranking (ROC-AUC "
+           f"{means['ROC-AUC'][best['ROC-AUC']]:.4f} against the GNN's {means['ROC-AUC']['GNN']:.4f}) and "
+           f"'{best['Brier']}' for probabilities (Brier {means['Brier'][best['Brier']]:.5f} against "
+           f"{means['Brier']['GNN']:.5f}). Both are handed, by hand, what the GNN learns: who is infectious around you.")
 
 
 def degree_moments(degrees: torch.Tensor) -> dict[str, float]:
@@ -171,6 +201,7 @@ def degree_moments(degrees: torch.Tensor) -> dict[str, float]:
 
 
 __all__ = [
-    "check_gnn_forward", "check_infected_within", "check_network_r0", "degree_moments",
+    "SEIR_CHOICES", "check_closest_baseline", "check_infected_within", "check_network_r0", "check_seir_vs_sir",
+    "degree_moments",
     "reference_infected_within", "reference_network_r0",
 ]

@@ -4,7 +4,7 @@ A **snapshot** of an outbreak at time ``t`` holds the contact graph, everyone's
 state at ``t`` and, per person, whether they are infected within
 ``(t, t + horizon]``. :func:`make_outbreak_dataset` takes snapshots of many
 runs; :func:`split_by_run` splits them so that all snapshots of one run land
-in the same split.
+in the same split (the kit's one splitter, :func:`gdl_teach.core.splits.group_split`).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch_geometric.data import Data, InMemoryDataset
 
+from gdl_teach.core.splits import group_split
 from gdl_teach.core.validate import check_float, check_int, check_tensor
 from gdl_teach.epidemics.outbreaks import Outbreak
 from gdl_teach.epidemics.town import PERSON_FEATURES, check_graph, town_to_data
@@ -185,9 +186,9 @@ def split_by_run(
 ) -> dict[str, OutbreakDataset]:
     """Split snapshots into train/val/test so that all snapshots of one run land together.
 
-    The distinct runs are shuffled with NumPy's seeded generator and cut into
-    ``round(fractions[0] * R)`` train runs, ``round(fractions[1] * R)`` val
-    runs and the rest (each split gets at least one run).
+    The kit's :func:`gdl_teach.core.splits.group_split` with the run as the
+    group: the distinct runs are shuffled (seeded) and cut by ``fractions``;
+    each split gets at least one run.
 
     Args:
         dataset: from :func:`make_outbreak_dataset`, or a subset of it.
@@ -205,12 +206,8 @@ def split_by_run(
         fr = np.zeros(0)
     if fr.shape != (3,) or (fr <= 0).any() or not np.isclose(fr.sum(), 1.0):
         raise ValueError(f"fractions must be three positive shares (train, val, test) summing to 1, got {fractions!r}")
-    run_of = dataset.runs().numpy()  # (S,) one per snapshot
-    runs = np.unique(run_of)
-    if runs.size < 3:
-        raise ValueError(f"dataset must come from at least 3 runs to split by run, got {runs.size}")
-    runs = np.random.default_rng(check_int("seed", seed, min_value=0)).permutation(runs)
-    num_train = min(max(1, int(round(fr[0] * runs.size))), runs.size - 2)
-    num_val = min(max(1, int(round(fr[1] * runs.size))), runs.size - num_train - 1)
-    groups = {"train": runs[:num_train], "val": runs[num_train:num_train + num_val], "test": runs[num_train + num_val:]}
-    return {name: dataset[torch.as_tensor(np.flatnonzero(np.isin(run_of, g)))] for name, g in groups.items()}
+    run_of = dataset.runs()  # (S,) one per snapshot
+    if run_of.unique().numel() < 3:
+        raise ValueError(f"dataset must come from at least 3 runs to split by run, got {run_of.unique().numel()}")
+    parts = group_split(run_of, tuple(fr.tolist()), check_int("seed", seed, min_value=0))
+    return {name: dataset[idx] for name, idx in zip(("train", "val", "test"), parts)}

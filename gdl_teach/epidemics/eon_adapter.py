@@ -147,11 +147,14 @@ def parse_history(sim: Any, num_nodes: int, t_min: float, immune: list[int], mod
     order = SEIR_STATES if model == "SEIR" else SIR_STATES
     t_exp, t_inf, t_rec = (np.full(num_nodes, np.inf) for _ in range(3))
     immune_set = set(immune)
+    history = sim.node_history
     for v in range(num_nodes):
         if v in immune_set:
             t_exp[v] = t_inf[v] = t_rec[v] = -np.inf
             continue
-        times, statuses = sim.node_history(v)
+        times, statuses = history(v)
+        if len(statuses) == 1 and statuses[0] == "S":  # never infected: most people in a short run
+            continue
         ranks = [order.index(s) for s in statuses]
         if ranks != sorted(ranks) or len(set(ranks)) != len(ranks) or list(times) != sorted(times):
             raise RuntimeError(f"EoN returned a history that breaks the {'->'.join(order)} order for node {v}: "

@@ -1,9 +1,12 @@
 """Whom to vaccinate? Strategies compared by finishing the outbreak with EoN (lesson 04).
 
 :func:`vaccination_targets` chooses ``k`` susceptible people by a strategy
-(random, most contacts, highest predicted risk); :func:`vaccination_study`
-vaccinates them and re-simulates the rest of the outbreak many times, with
-the same seeds for every strategy, into a :class:`VaccinationStudy`.
+(random, most contacts, most infectious contacts, highest predicted risk);
+:func:`vaccination_study` vaccinates them and re-simulates the rest of the
+outbreak many times, with the same seeds for every strategy, into a
+:class:`VaccinationStudy`. :func:`risk_strategy_over_seeds` repeats the
+risk strategy for several trained models (one per training seed) on the same
+seeds, so its result can be reported as a distribution over models.
 """
 from __future__ import annotations
 
@@ -18,12 +21,13 @@ from tqdm.auto import tqdm
 
 from gdl_teach.core.cache import cached
 from gdl_teach.core.validate import check_choice, check_float, check_int
+from gdl_teach.epidemics.contacts import infectious_contacts
 from gdl_teach.epidemics.dataset import as_states
 from gdl_teach.epidemics.monte_carlo import array_hash
 from gdl_teach.epidemics.outbreaks import SIMULATION_LIBRARIES, simulate_sir, simulation_fingerprint
-from gdl_teach.epidemics.town import check_graph, graph_fingerprint
+from gdl_teach.epidemics.town import check_graph, graph_fingerprint, town_to_data
 
-VACCINATION_STRATEGIES = ("random", "degree", "gnn risk")
+VACCINATION_STRATEGIES = ("random", "degree", "ring", "gnn risk")
 
 
 def vaccination_targets(
@@ -41,8 +45,9 @@ def vaccination_targets(
         G: contact network on ``0..N-1``.
         states: (N,) SIR codes now; only susceptible people (0) are eligible.
         k: how many doses.
-        strategy: ``"random"``, ``"degree"`` (most contacts first) or
-            ``"gnn risk"`` (highest ``scores`` first).
+        strategy: ``"random"``, ``"degree"`` (most contacts first), ``"ring"``
+            (contact tracing: most weighted infectious contacts first, then most
+            contacts) or ``"gnn risk"`` (highest ``scores`` first).
         scores: (N,) risk scores, required for ``"gnn risk"`` (a tensor on any device or an array).
         seed: seeds the random strategy.
 
@@ -59,13 +64,17 @@ def vaccination_targets(
     if strategy == "random":
         chosen = np.random.default_rng(check_int("seed", seed, min_value=0)).permutation(eligible)[:k]
     else:
+        degree = np.array([G.degree(v) for v in range(num_nodes)], dtype=float)
         if strategy == "degree":
-            value = np.array([G.degree(v) for v in range(num_nodes)], dtype=float)
+            value = degree
+        elif strategy == "ring":
+            data = town_to_data(G)
+            value = infectious_contacts(data.edge_index, torch.as_tensor(states), data.edge_weight.double()).numpy()
         else:
             if scores is None:
                 raise ValueError("scores must be given for strategy='gnn risk'")
             value = _scores(scores, num_nodes, np.float64)
-        order = eligible[np.lexsort((eligible, -value[eligible]))]  # highest first, ties by id
+        order = eligible[np.lexsort((eligible, -degree[eligible], -value[eligible]))]  # highest first, then degree, id
         chosen = order[:k]
     return sorted(int(v) for v in chosen)
 
@@ -115,6 +124,32 @@ class VaccinationStudy:
                          "std": round(float(f.std()), 3), "10%": round(float(np.quantile(f, 0.1)), 3),
                          "90%": round(float(np.quantile(f, 0.9)), 3)})
         return pd.DataFrame(rows).set_index("strategy")
+
+    def with_strategies(self, other: VaccinationStudy) -> VaccinationStudy:
+        """This study and ``other``'s strategies in one (both simulated on the same seeds, grid and town).
+
+        ``other`` must cover this study's doses, except ``k = 0`` (no vaccination), which is the same
+        for every strategy and is shared.
+
+        Args:
+            other: a study of other strategies, from :func:`vaccination_study` with the same seeds.
+        """
+        if not isinstance(other, VaccinationStudy):
+            raise TypeError(f"other must be a VaccinationStudy, got {type(other).__name__}")
+        if other.people != self.people or not np.array_equal(other.t_grid, self.t_grid):
+            raise ValueError("other must be simulated on the same town and time grid")
+        missing = [k for k in self.ks if k != 0 and k not in other.ks]
+        if missing or set(other.strategies) & set(self.strategies):
+            raise ValueError(f"other must add new strategies at every dose of this study ({self.ks}); "
+                             f"missing doses {missing}, shared strategies {sorted(set(other.strategies) & set(self.strategies))}")
+        infectious, final = dict(self.infectious), dict(self.final_size)
+        for s in other.strategies:
+            for k in self.ks:
+                src = (s, k) if k != 0 else (self.strategies[0], 0)
+                infectious[(s, k)] = (other.infectious if k != 0 else self.infectious)[src]
+                final[(s, k)] = (other.final_size if k != 0 else self.final_size)[src]
+        return VaccinationStudy(self.t_grid, list(self.ks), self.strategies + list(other.strategies), infectious,
+                                final, self.people)
 
     def to_plain(self) -> dict[str, Any]:
         """The study as plain data (the dicts keyed by ``(strategy, k)`` become lists), what the cache stores."""
@@ -221,3 +256,67 @@ def _run_study(G: nx.Graph, states: np.ndarray, scores: Any, ks: list[int], stra
             done[key] = (cur, fin)
         curves[(s, k)], finals[(s, k)] = done[key]
     return VaccinationStudy(t_grid, ks, strategies, curves, finals, num_nodes)
+
+
+def risk_strategy_over_seeds(
+    G: nx.Graph,
+    states: np.ndarray | torch.Tensor,
+    scores_by_seed: dict[int, np.ndarray | torch.Tensor],
+    *,
+    ks: Sequence[int],
+    tau: float,
+    gamma: float,
+    num_runs: int = 20,
+    seed: int = 0,
+    progress: bool = True,
+) -> dict[int, VaccinationStudy]:
+    """The ``"gnn risk"`` strategy with each of several models' scores, on the same EoN seeds.
+
+    One :func:`vaccination_study` per model (cached), with the same ``seed``
+    and ``num_runs`` as the study of the other strategies, so that run ``r`` of
+    every strategy and every model starts from the same random numbers.
+
+    Args:
+        G: contact network on ``0..N-1``.
+        states: (N,) SIR codes at the moment of the intervention.
+        scores_by_seed: training seed -> (N,) that model's risk scores.
+        ks: doses to study.
+        tau: transmission rate per edge.
+        gamma: recovery rate.
+        num_runs: re-simulations per dose and model.
+        seed: base seed of the re-simulations.
+        progress: show a tqdm bar.
+
+    Returns:
+        ``{training seed: VaccinationStudy}`` with the one strategy ``"gnn risk"``.
+    """
+    if not isinstance(scores_by_seed, dict) or not scores_by_seed:
+        raise ValueError("scores_by_seed must be a dict seed -> scores, with at least one model")
+    return {int(s): vaccination_study(G, states, scores, ks=ks, tau=tau, gamma=gamma, num_runs=num_runs,
+                                      strategies=("gnn risk",), seed=seed, progress=False)
+            for s, scores in tqdm(scores_by_seed.items(), desc="models", disable=not progress, leave=False)}
+
+
+def over_seeds_table(study: VaccinationStudy, risk_by_seed: dict[int, VaccinationStudy]) -> Any:
+    """Mean final size per strategy and dose; for ``"gnn risk"``, its spread over the models (training seeds).
+
+    Args:
+        study: the other strategies, from :func:`vaccination_study`.
+        risk_by_seed: from :func:`risk_strategy_over_seeds` (the same EoN seeds).
+
+    Returns:
+        A pandas DataFrame indexed by strategy, one column per dose > 0 of the mean final size over the
+        EoN runs; the risk strategy appears as the mean over models and as the lowest and highest model.
+    """
+    import pandas as pd
+
+    ks = [k for k in study.ks if k > 0]
+    rows = {s: {k: study.final_size[(s, k)].mean() for k in ks} for s in study.strategies if s != "gnn risk"}
+    per_model = pd.DataFrame({s: {k: st.final_size[("gnn risk", k)].mean() for k in ks}
+                              for s, st in risk_by_seed.items()})  # doses x seeds
+    rows[f"gnn risk, mean of {per_model.shape[1]} models"] = per_model.mean(axis=1).to_dict()
+    rows["gnn risk, best model"] = per_model.min(axis=1).to_dict()
+    rows["gnn risk, worst model"] = per_model.max(axis=1).to_dict()
+    table = pd.DataFrame(rows).T.round(3)
+    table.columns = [f"{k} doses" for k in ks]
+    return table

@@ -1,4 +1,4 @@
-"""Plots for lesson 04: contact networks, epidemic curves, risk maps and vaccination results."""
+"""Plots for lesson 04: contact networks, epidemic curves, SIR vs SEIR, risk maps, model comparison, vaccination."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -19,7 +19,10 @@ from gdl_teach.viz.layout import spring_layout
 STATE_COLORS = {"S": "#4c72b0", "E": "#f2a33a", "I": "#d62728", "R": "#6f6f6f"}
 SETTING_COLORS = {"household": "#d62728", "school": "#2ca02c", "work": "#1f77b4", "community": "#b0b0b0"}
 AGE_COLORS = ("#8fd14f", "#5a5a5a", "#a05195")
-STRATEGY_COLORS = {"none": "#444444", "random": "#8c8c8c", "degree": "#1f77b4", "gnn risk": "#d62728"}
+STRATEGY_COLORS = {"none": "#444444", "random": "#8c8c8c", "degree": "#1f77b4", "ring": "#2ca02c",
+                   "gnn risk": "#d62728"}
+MODEL_COLORS = {"global rate": "#b0b0b0", "person features": "#8c8c8c", "contact counts, 1 hop": "#9ecae1",
+                "contact counts, 2 hops": "#1f77b4", "hazard model": "#2ca02c", "GNN": "#d62728"}
 
 
 def _numpy(a: Any) -> np.ndarray:
@@ -229,7 +232,7 @@ def plot_risk_vs_monte_carlo(mc_risk: Sequence[np.ndarray], predicted: dict[str,
         p = np.concatenate([_numpy(q) for q in preds])
         if p.shape != mc.shape:
             raise ValueError(f"predicted[{name!r}] must match mc_risk in length, got {p.shape} and {mc.shape}")
-        ax.scatter(mc, p, s=6, alpha=0.5, label=name, color=STRATEGY_COLORS.get(name, None), linewidths=0)
+        ax.scatter(mc, p, s=6, alpha=0.5, label=name, color=MODEL_COLORS.get(name, None), linewidths=0)
     top = float(max(mc.max(), max(np.concatenate([_numpy(q) for q in v]).max() for v in predicted.values())))
     ax.plot([0, top], [0, top], color="black", lw=0.8, ls="--", label="perfect")
     ax.set_xlabel("Monte Carlo risk (EoN reruns from the same state)")
@@ -287,5 +290,62 @@ def plot_vaccination(study: VaccinationStudy, k: int, axes: Sequence[plt.Axes] |
     bx.set_xlabel("final size (fraction of town ever infected)")
     bx.set_xlim(0, 1)
     fig.suptitle(title or f"{k} doses", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sir_seir(runs: dict[str, dict[str, np.ndarray]], take_off: float = 0.05) -> plt.Figure:
+    """Histograms of final size (all runs) and of the infectious peak's day (runs that took off), SIR vs SEIR.
+
+    Args:
+        runs: from :func:`~gdl_teach.epidemics.sir_seir.sir_seir_runs`.
+        take_off: final size above which a run counts as having taken off.
+
+    Returns:
+        The Figure.
+    """
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 3.2))
+    colors = {"SIR": "#d62728", "SEIR": "#f2a33a"}
+    for model, r in runs.items():
+        kw = {"histtype": "step", "lw": 2, "color": colors.get(model)}
+        ax.hist(r["final_size"], bins=np.linspace(0, 1, 41), label=f"{model} ({r['final_size'].size} runs)", **kw)
+        took_off = r["final_size"] > take_off
+        bx.hist(r["peak_day"][took_off], bins=np.linspace(0, 200, 41), label=model, **kw)
+    ax.set_xlabel("final size (fraction of the town ever infected)")
+    ax.set_ylabel("runs")
+    ax.legend(fontsize=8, frameon=False)
+    bx.set_xlabel("day of the infectious peak (runs that took off)")
+    bx.legend(fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_model_comparison(scores: Any, metrics: Sequence[str] = ("ROC-AUC", "Brier")) -> plt.Figure:
+    """Each model's score on each seed (dots; one line per seed joins its models) and the mean (black bar).
+
+    Args:
+        scores: a DataFrame with columns ``seed``, ``model`` and the ``metrics``
+            (``ModelComparison.scores``), models in the order to draw.
+        metrics: columns to plot, one panel each.
+
+    Returns:
+        The Figure.
+    """
+    models = list(dict.fromkeys(scores["model"]))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 0.45 * len(models) + 1.4), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, metric in zip(axes, metrics):
+        table = scores.pivot(index="seed", columns="model", values=metric)[models]
+        y = np.arange(len(models))
+        for _, row in table.iterrows():
+            ax.plot(row.to_numpy(), y, color="#bbbbbb", lw=0.8, zorder=1)
+        for i, name in enumerate(models):
+            ax.scatter(table[name], np.full(len(table), i), s=18, color=MODEL_COLORS.get(name, "#444444"), zorder=2)
+            ax.plot([table[name].mean()] * 2, [i - 0.3, i + 0.3], color="black", lw=2, zorder=3)
+        better = "higher is better" if metric == "ROC-AUC" else "lower is better"
+        ax.set_xlabel(f"{metric} on the test runs ({better})")
+        ax.set_yticks(y, models)
+    axes[0].invert_yaxis()  # shared y: inverting once turns every panel
+    axes[0].set_title("each dot one split, grey lines join one split's models; black: mean", fontsize=9, loc="left")
     fig.tight_layout()
     return fig

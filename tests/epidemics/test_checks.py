@@ -1,10 +1,12 @@
-"""gdl_teach.epidemics.checks: the three exercises accept the right answer and name the usual mistakes."""
+"""gdl_teach.epidemics.checks: the four exercises accept the right answer and name the usual mistakes."""
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 import torch
 
-from gdl_teach.epidemics import checks
+from gdl_teach.epidemics import checks, comparison
 from gdl_teach.exercises.core import ExerciseFailed
 
 
@@ -40,25 +42,59 @@ def test_check_infected_within() -> None:
         checks.check_infected_within(lambda t_inf, t, h: (t_inf > t) & (t_inf.clamp_(max=1e9) <= t + h))
 
 
-def _right(model, x, edge_index, edge_weight=None):  # noqa: ANN001, ANN202
-    h = x
-    for conv in model.convs:
-        h = torch.relu(conv(h, edge_index))
-    return model.head(h).squeeze(-1)
+def _runs(size_shift: float = 0.0) -> dict:
+    """Made-up runs: the same final sizes in both models (plus ``size_shift`` for SEIR), SEIR peaks 40 days later."""
+    rng = np.random.default_rng(0)
+    sizes = np.concatenate([np.full(5, 0.01), rng.normal(0.48, 0.04, 45)])
+    days = rng.normal(40, 10, 50)
+    return {"SIR": {"final_size": sizes, "peak_day": days, "peak": np.full(50, 0.07)},
+            "SEIR": {"final_size": sizes + size_shift, "peak_day": days + 40, "peak": np.full(50, 0.04)}}
 
 
-def _no_relu(model, x, edge_index):  # noqa: ANN001, ANN202
-    h = x
-    for conv in model.convs:
-        h = conv(h, edge_index)
-    return model.head(h).squeeze(-1)
+def test_check_seir_vs_sir(capsys: pytest.CaptureFixture) -> None:
+    checks.check_seir_vs_sir(lambda: {"final size": "about the same", "peak day": "later"}, _runs())
+    out = capsys.readouterr().out
+    assert out.startswith("Correct") and "peak day SIR 41, SEIR 81" in out
+    wrong = {
+        ("larger", "later"): "same probability",
+        ("smaller", "later"): "one random draw",
+        ("about the same", "earlier"): "grows more slowly",
+        ("about the same", "about the same"): "delays add up",
+    }
+    for (size, day), hint in wrong.items():
+        with pytest.raises(ExerciseFailed, match=hint):
+            checks.check_seir_vs_sir(lambda s=size, d=day: {"final size": s, "peak day": d}, _runs())
+    for bad, hint in ((lambda: "later", "must be a dict"), (lambda: {"final size": "same", "peak day": "later"},
+                                                             "must be one of"),
+                      (lambda: (_ for _ in ()).throw(NotImplementedError), "NotImplementedError")):
+        with pytest.raises(ExerciseFailed, match=hint):
+            checks.check_seir_vs_sir(bad, _runs())
+    assert checks.check_seir_vs_sir.reference is None
 
 
-def test_check_gnn_forward() -> None:
-    checks.check_gnn_forward(_right)
-    with pytest.raises(ExerciseFailed, match="relu"):
-        checks.check_gnn_forward(lambda m, x, e, w=None: _no_relu(m, x, e))
-    with pytest.raises(ExerciseFailed, match="squeeze"):
-        checks.check_gnn_forward(lambda m, x, e, w=None: _right(m, x, e).unsqueeze(-1))
-    with pytest.raises(ExerciseFailed, match="logits"):
-        checks.check_gnn_forward(lambda m, x, e, w=None: torch.sigmoid(_right(m, x, e)))
+def _comparison() -> comparison.ModelComparison:
+    means = {"global rate": (0.77, 0.0138), "person features": (0.83, 0.0135), "contact counts, 1 hop": (0.93, 0.0118),
+             "contact counts, 2 hops": (0.95, 0.0117), "hazard model": (0.87, 0.0113), "GNN": (0.948, 0.0115)}
+    rows = [{"seed": s, "model": m, "ROC-AUC": a + 0.001 * s, "Brier": b + 0.0001 * s}
+            for s in range(3) for m, (a, b) in means.items()]
+    return comparison.ModelComparison(pd.DataFrame(rows), {s: {} for s in range(3)}, {})
+
+
+def test_check_closest_baseline(capsys: pytest.CaptureFixture) -> None:
+    measured = _comparison()
+    checks.check_closest_baseline(lambda: {"ROC-AUC": "contact counts, 2 hops", "Brier": "hazard model"}, measured)
+    assert capsys.readouterr().out.startswith("Correct")
+    wrong = {
+        ("hazard model", "hazard model"): "ROC-AUC: for ranking, the hazard model gives exactly 0",
+        ("contact counts, 1 hop", "hazard model"): "chains through a susceptible contact",
+        ("person features", "hazard model"): "who you are",
+        ("contact counts, 2 hops", "contact counts, 2 hops"): "Brier: .*logistic curve",
+        ("contact counts, 2 hops", "global rate"): "same probability",
+    }
+    for (auc, brier), hint in wrong.items():
+        with pytest.raises(ExerciseFailed, match=hint):
+            checks.check_closest_baseline(lambda a=auc, b=brier: {"ROC-AUC": a, "Brier": b}, measured)
+    with pytest.raises(ExerciseFailed, match="must be one of"):
+        checks.check_closest_baseline(lambda: {"ROC-AUC": "GNN", "Brier": "hazard model"}, measured)
+    with pytest.raises(ExerciseFailed, match="keys"):
+        checks.check_closest_baseline(lambda: {"AUC": "GNN"}, measured)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from gdl_teach.core.splits import group_split
 from gdl_teach.epidemics import dataset, outbreaks, town
 
 
@@ -48,6 +49,14 @@ def test_split_by_run_keeps_runs_together(snapshots: dataset.OutbreakDataset) ->
     nested = dataset.split_by_run(subset, (0.4, 0.3, 0.3), seed=0)
     inner = set().union(*(set(v.runs().tolist()) for v in nested.values()))
     assert inner == set(subset.runs().tolist()), "splitting a subset uses its own runs"
+
+
+def test_split_by_run_is_the_kits_group_split(snapshots: dataset.OutbreakDataset) -> None:
+    for seed in range(3):
+        splits = dataset.split_by_run(snapshots, (0.5, 0.25, 0.25), seed=seed)
+        parts = group_split(snapshots.runs(), (0.5, 0.25, 0.25), seed=seed)
+        for (name, part), idx in zip(splits.items(), parts):
+            assert torch.equal(part.runs(), snapshots.runs()[idx]), name
 
 
 @pytest.mark.parametrize("fractions", [(0.5, 0.5), (0.6, 0.4, 0.0), (0.7, 0.2, 0.2), "abc"])

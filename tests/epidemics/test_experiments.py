@@ -48,3 +48,19 @@ def test_score_table() -> None:
     assert table.loc["a", "ROC-AUC"] == 0.75
     with pytest.raises(ValueError, match="predictions"):
         experiments.score_table({})
+
+
+def test_training_starts_from_the_base_rate(splits: dict) -> None:
+    """The head's bias starts at the logit of the training infection rate (a tiny lr keeps it there)."""
+    import math
+
+    rate = float(torch.cat([d.y[d.mask] for d in splits["train"]]).mean())
+    model, _ = experiments.train_risk_gnn(splits["train"], splits["val"], hidden_channels=4, epochs=1, lr=1e-12,
+                                          progress=False)
+    assert model.conv == "graph"
+    assert abs(float(model.head.bias.detach()) - math.log(rate / (1 - rate))) < 1e-6
+    nobody = [d.clone() for d in splits["train"]]
+    for d in nobody:
+        d.y = torch.zeros_like(d.y)
+    with pytest.raises(ValueError, match="both infected and not-infected"):
+        experiments.train_risk_gnn(nobody, splits["val"], epochs=1, progress=False)

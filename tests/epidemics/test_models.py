@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 import torch
-from torch_geometric.nn import SAGEConv
+from torch_geometric.nn import GraphConv, SAGEConv
 
 from gdl_teach.core.symmetry import check_equivariance, permute_nodes, permute_output
-from gdl_teach.epidemics import models
+from gdl_teach.epidemics import contacts, models
 
 
 def _graph(n: int = 25, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -30,7 +30,7 @@ def test_gnn_shapes_and_permutation_equivariance(conv: str) -> None:
 
 def test_gnn_uses_edge_weights_only_where_the_layer_can() -> None:
     x, edge_index, edge_weight = _graph()
-    for conv, uses in (("sage", False), ("gcn", True), ("gat", True)):
+    for conv, uses in (("graph", True), ("sage", False), ("gcn", True), ("gat", True)):
         torch.manual_seed(0)
         model = models.EpidemicGNN(10, hidden_channels=8, conv=conv).eval()
         changed = not torch.allclose(model(x, edge_index, edge_weight), model(x, edge_index, 3 * edge_weight + 1))
@@ -47,6 +47,48 @@ def test_sage_layer_is_a_sum_over_contacts() -> None:
     neighbour_sum = torch.zeros_like(x).index_add_(0, edge_index[1], x[edge_index[0]])
     by_hand = layer.lin_l(neighbour_sum) + layer.lin_r(x)
     assert torch.allclose(layer(x, edge_index), by_hand, atol=1e-5)
+
+
+def test_graph_layer_is_a_weighted_sum_over_contacts() -> None:
+    """PyG's GraphConv(aggr='add'), the default: W_rel sum_j w_ji x_j + b + W_root x_i."""
+    torch.manual_seed(0)
+    model = models.EpidemicGNN(10, hidden_channels=6, num_layers=1)
+    layer = model.convs[0]
+    assert model.conv == "graph" and isinstance(layer, GraphConv)
+    x, edge_index, w = _graph()
+    weighted_sum = torch.zeros_like(x).index_add_(0, edge_index[1], w[:, None] * x[edge_index[0]])
+    assert torch.allclose(layer(x, edge_index, w), layer.lin_rel(weighted_sum) + layer.lin_root(x), atol=1e-5)
+
+
+def test_the_sparse_adjacency_gives_the_gather_scatter_result() -> None:
+    """The default model hands GraphConv a CSR adjacency: the same numbers as edge_index + edge_weight."""
+    torch.manual_seed(0)
+    model = models.EpidemicGNN(10, hidden_channels=8).eval()
+    x, edge_index, w = _graph()
+    h = x
+    for conv in model.convs:
+        h = torch.relu(conv(h, edge_index, w))
+    assert torch.allclose(model(x, edge_index, w), model.head(h).squeeze(-1), atol=1e-5)
+    h = x
+    for conv in model.convs:
+        h = torch.relu(conv(h, edge_index))
+    assert torch.allclose(model(x, edge_index), model.head(h).squeeze(-1), atol=1e-5)  # no weights: each weighs 1
+
+
+def test_one_graph_layer_can_compute_the_hazard_models_exposure() -> None:
+    """With W_rel picking the is_I column and W_root = 0, the first layer outputs the weighted infectious count."""
+    model = models.EpidemicGNN(10, hidden_channels=1, num_layers=1).eval()
+    layer = model.convs[0]
+    with torch.no_grad():
+        layer.lin_rel.weight.zero_()
+        layer.lin_rel.weight[0, 6] = 1.0  # column is_I of FEATURE_NAMES
+        layer.lin_rel.bias.zero_()
+        layer.lin_root.weight.zero_()
+    _, edge_index, w = _graph()
+    state = torch.randint(0, 3, (25,), generator=torch.Generator().manual_seed(1))
+    x = torch.zeros(25, 10)
+    x[torch.arange(25), 5 + state] = 1.0  # state one-hot in columns 5-7
+    assert torch.allclose(layer(x, edge_index, w)[:, 0], contacts.infectious_contacts(edge_index, state, w), atol=1e-6)
 
 
 def test_gnn_validates_inputs() -> None:

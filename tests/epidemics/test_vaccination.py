@@ -98,3 +98,45 @@ def test_vaccination_study_round_trips_through_the_cache(small_town: nx.Graph, t
         assert np.array_equal(loaded.infectious[key], built.infectious[key])
     back = vaccination.VaccinationStudy.from_plain(built.to_plain())
     assert back.table(10).equals(built.table(10))
+
+
+def test_ring_vaccination_takes_the_contacts_of_the_cases_first(small_town: nx.Graph) -> None:
+    n = small_town.number_of_nodes()
+    states = _states(n, infectious=2)
+    exposure = {v: sum(d["weight"] for u, d in small_town[v].items() if states[u] == 1) for v in range(n)}
+    ring = [v for v in range(n) if states[v] == 0 and exposure[v] > 0]
+    chosen = vaccination.vaccination_targets(small_town, states, len(ring), "ring")
+    assert sorted(chosen) == sorted(ring)
+    first = vaccination.vaccination_targets(small_town, states, 1, "ring")
+    assert exposure[first[0]] == max(exposure[v] for v in ring)
+    more = vaccination.vaccination_targets(small_town, states, len(ring) + 3, "ring")
+    extra = sorted(set(more) - set(ring), key=lambda v: -small_town.degree(v))
+    outside = [small_town.degree(v) for v in range(n) if states[v] == 0 and v not in more]
+    assert len(extra) == 3 and min(small_town.degree(v) for v in extra) >= max(outside)
+
+
+def test_studies_of_other_strategies_combine_and_risk_repeats_over_models(small_town: nx.Graph) -> None:
+    n = small_town.number_of_nodes()
+    kwargs = {"tau": TAU, "gamma": GAMMA, "num_runs": 3, "seed": 0}
+    others = vaccination.vaccination_study(small_town, _states(n), None, ks=(0, 10, 20),
+                                           strategies=("random", "degree", "ring"), progress=False, **kwargs)
+    scores = {s: torch.rand(n, generator=torch.Generator().manual_seed(s)) for s in (0, 1)}
+    by_seed = vaccination.risk_strategy_over_seeds(small_town, _states(n), scores, ks=(10, 20), progress=False,
+                                                   **kwargs)
+    assert set(by_seed) == {0, 1} and by_seed[0].strategies == ["gnn risk"]
+    alone = vaccination.vaccination_study(small_town, _states(n), scores[1], ks=(0, 10, 20), progress=False, **kwargs)
+    assert np.array_equal(by_seed[1].final_size[("gnn risk", 20)], alone.final_size[("gnn risk", 20)])
+    both = others.with_strategies(by_seed[0])
+    assert both.strategies == ["random", "degree", "ring", "gnn risk"] and both.ks == [0, 10, 20]
+    assert np.array_equal(both.final_size[("gnn risk", 0)], others.final_size[("random", 0)])
+    assert both.table(0).shape[0] == 4 and both.table(20).shape[0] == 4
+    table = vaccination.over_seeds_table(both, by_seed)
+    assert list(table.columns) == ["10 doses", "20 doses"]
+    means = [by_seed[s].final_size[("gnn risk", 20)].mean() for s in (0, 1)]
+    assert table.loc["gnn risk, mean of 2 models", "20 doses"] == pytest.approx(np.mean(means), abs=1e-3)
+    assert table.loc["gnn risk, worst model", "20 doses"] == pytest.approx(max(means), abs=1e-3)
+    assert table.loc["ring", "10 doses"] == pytest.approx(others.final_size[("ring", 10)].mean(), abs=1e-3)
+    with pytest.raises(ValueError, match="new strategies"):
+        others.with_strategies(others)
+    with pytest.raises(ValueError, match="scores_by_seed"):
+        vaccination.risk_strategy_over_seeds(small_town, _states(n), {}, ks=(10,), progress=False, **kwargs)

@@ -46,3 +46,20 @@ def test_plot_vaccination(small_town: nx.Graph) -> None:
     with pytest.raises(TypeError, match="study"):
         viz.plot_vaccination({"not": "a study"}, 10)
     plt.close("all")
+
+
+def test_plot_sir_seir_and_model_comparison() -> None:
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    runs = {m: {"final_size": rng.random(10), "peak_day": rng.random(10) * 100, "peak": rng.random(10) / 10}
+            for m in ("SIR", "SEIR")}
+    fig = viz.plot_sir_seir(runs)
+    assert len(fig.axes) == 2
+    scores = pd.DataFrame([{"seed": s, "model": m, "ROC-AUC": rng.random(), "Brier": rng.random() / 50}
+                           for s in range(3) for m in ("global rate", "hazard model", "GNN")])
+    fig = viz.plot_model_comparison(scores)
+    assert len(fig.axes) == 2
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["global rate", "hazard model", "GNN"]
+    assert fig.axes[0].yaxis_inverted()  # the first model on top
+    plt.close("all")
