@@ -36,6 +36,9 @@ class OffCPU(torch.Tensor):
     as on CUDA. ``.cpu()`` returns an ordinary tensor.
     """
 
+    def __array__(self, *args: Any, **kwargs: Any) -> Any:  # np.asarray(t) must fail as t.numpy() does
+        raise RuntimeError("can't convert an accelerator tensor to numpy: copy it with .cpu() first")
+
     @classmethod
     def __torch_function__(cls, func: Callable[..., Any], types: Any, args: tuple[Any, ...] = (),
                            kwargs: dict[str, Any] | None = None) -> Any:

@@ -49,12 +49,15 @@ def get_device(prefer: str | None = None) -> torch.device:
 
 
 @contextmanager
-def torch_threads(num_threads: int | None) -> Iterator[None]:
-    """Run the enclosed block with at most ``num_threads`` torch CPU threads, then restore the setting.
+def cpu_threads(num_threads: int | None) -> Iterator[None]:
+    """Run the enclosed block with at most ``num_threads`` CPU threads, then restore the settings.
 
-    Small graph models gain nothing from more threads, and on a busy 2-core
-    machine two threads made them (and ``index_add_``) 7 to 20 times slower.
-    ``None`` leaves torch's setting alone.
+    The one place where the kit limits threads: torch's intra-op threads and
+    the BLAS/OpenMP thread pools that NumPy, SciPy and scikit-learn use
+    (through ``threadpoolctl``, which ships with scikit-learn). Small models
+    and small solves gain nothing from more threads, and on a busy 2-core
+    machine two threads made them (and ``index_add_``) 7 to 30 times slower.
+    ``None`` leaves every setting alone.
 
     Args:
         num_threads: the thread limit (>= 1), or ``None``.
@@ -62,12 +65,19 @@ def torch_threads(num_threads: int | None) -> Iterator[None]:
     if num_threads is not None and (isinstance(num_threads, bool) or not isinstance(num_threads, int)
                                     or num_threads < 1):
         raise ValueError(f"num_threads must be a positive int or None, got {num_threads!r}")
+    if num_threads is None:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
     before = torch.get_num_threads()
-    limit = num_threads is not None and before > num_threads
-    if num_threads is not None and limit:
+    limit = before > num_threads
+    if limit:
         torch.set_num_threads(num_threads)
     try:
-        yield
+        with threadpool_limits(limits=num_threads):
+            yield
     finally:
         if limit:
             torch.set_num_threads(before)
+

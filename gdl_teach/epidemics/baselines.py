@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 
+from gdl_teach.core.device import cpu_threads
 from gdl_teach.core.validate import check_int
 from gdl_teach.epidemics.contacts import contact_features
 
@@ -79,19 +80,16 @@ class LogisticBaseline:
         Args:
             data: a dataset or list of snapshot ``Data``.
         """
-        from threadpoolctl import threadpool_limits
 
         X, y = susceptible_rows(data, self.columns, self.contact_hops)
         if len(np.unique(y)) < 2:
             raise ValueError("the training snapshots must contain both infected and not-infected people")
-        with threadpool_limits(limits=1):
+        with cpu_threads(1):
             self.model.fit(X, y)
         return self
 
     def _proba(self, X: np.ndarray) -> torch.Tensor:
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1):
+        with cpu_threads(1):
             return torch.as_tensor(self.model.predict_proba(X)[:, 1])
 
     def scores(self, data: Data) -> torch.Tensor:

@@ -17,7 +17,7 @@ from torch import nn
 from torch_geometric.data import Batch, Data
 from torch_geometric.loader import DataLoader
 
-from gdl_teach.core.device import get_device, torch_threads
+from gdl_teach.core.device import cpu_threads, get_device
 from gdl_teach.core.metrics import brier, roc_auc
 from gdl_teach.core.seed import seed_everything
 from gdl_teach.core.training import History, ShuffledBatches, fit
@@ -108,7 +108,7 @@ def train_risk_gnn(
                              num_orders=2, seed=seed)
     if num_threads is not None:
         check_int("num_threads", num_threads, min_value=1)
-    with torch_threads(num_threads):
+    with cpu_threads(num_threads):
         history = fit(model, loader, batches(val, 32), loss_fn=F.binary_cross_entropy_with_logits, epochs=epochs,
                       lr=lr, step=risk_step, metric=roc_auc, higher_is_better=True, patience=patience,
                       progress=progress, desc=f"GNN ({conv})", device=get_device())

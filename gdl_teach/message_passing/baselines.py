@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from gdl_teach.core.device import cpu_threads
 from gdl_teach.core.validate import check_edge_index, check_int, check_tensor
 from gdl_teach.data.convert import networkx_from_edge_index
 
@@ -49,7 +50,6 @@ def logistic_regression(x_train: Any, y_train: Any, x_val: Any = None, y_val: An
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-    from threadpoolctl import threadpool_limits
 
     x_train, y_train = _as_numpy("x_train", x_train, 2), _as_numpy("y_train", y_train, 1)
     if x_train.shape[0] != y_train.shape[0]:
@@ -59,7 +59,7 @@ def logistic_regression(x_train: Any, y_train: Any, x_val: Any = None, y_val: An
     if not candidates or min(candidates) <= 0:
         raise ValueError(f"cs must be a non-empty list of positive numbers, got {cs!r}")
     best, best_score = None, -1.0
-    with threadpool_limits(limits=1):  # tiny problems: extra BLAS threads only wait (30x slower on a busy machine)
+    with cpu_threads(1):  # tiny problems: extra BLAS threads only wait (30x slower on a busy machine)
         for c in candidates:
             model = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=5000, random_state=seed))
             model.fit(x_train, y_train)

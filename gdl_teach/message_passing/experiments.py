@@ -17,7 +17,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from gdl_teach.core.device import torch_threads
+from gdl_teach.core.device import cpu_threads
 from gdl_teach.core.validate import check_edge_index, check_int, check_tensor
 from gdl_teach.nn import gat, gcn, gin
 
@@ -51,7 +51,7 @@ def compare_with_pyg(x: torch.Tensor, edge_index: torch.Tensor, out_channels: in
     pyg_gcn, pyg_gin = GCNConv(in_channels, out_channels), GINConv(gin.gin_mlp(in_channels, out_channels), eps=0.1)
     adj = gcn.dense_adjacency(edge_index, x.shape[0])
     diffs: dict[str, float] = {}
-    with torch.no_grad(), torch_threads(1):
+    with torch.no_grad(), cpu_threads(1):
         ref_gcn, ref_gin = pyg_gcn(x, edge_index), pyg_gin(x, edge_index)
         for cls, graph in ((gcn.GCNDense, adj), (gcn.GCNScatter, edge_index), (gcn.GCNMessagePassing, edge_index)):
             layer = cls(in_channels, out_channels)
@@ -107,7 +107,7 @@ def time_layers(named_layers: dict[str, nn.Module], x: torch.Tensor, edge_index:
             torch.cuda.synchronize()  # GPU calls return before the work is done
 
     times: dict[str, list[float]] = {name: [] for name in named_layers}
-    with torch_threads(num_threads):
+    with cpu_threads(num_threads):
         for layer in named_layers.values():
             call(layer)  # warm-up
         for _ in range(repeats):

@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gdl_teach.core.device import get_device, torch_threads
+from gdl_teach.core.device import cpu_threads, get_device
 from gdl_teach.core.metrics import accuracy
 from gdl_teach.core.seed import seed_everything
 from gdl_teach.core.training import History, evaluate, fit
@@ -127,7 +127,7 @@ def train_graph_model(name: str, train: Sequence[Any], val: Sequence[Any], *, nu
     check_choice("name", name, MODEL_NAMES)
     seed_everything(seed)
     model = make_graph_model(name, train[0].num_features, hidden_channels, num_classes, num_layers=num_layers)
-    with torch_threads(1):
+    with cpu_threads(1):
         hist = fit(model, [Batch.from_data_list(list(train))], [Batch.from_data_list(list(val))],
                    loss_fn=F.cross_entropy, epochs=epochs, lr=lr, step=graph_step, metric=accuracy,
                    higher_is_better=True, patience=patience or epochs, device=device, progress=False)

@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gdl_teach.core.device import get_device, torch_threads
+from gdl_teach.core.device import cpu_threads, get_device
 from gdl_teach.core.metrics import accuracy
 from gdl_teach.core.seed import seed_everything
 from gdl_teach.core.splits import per_class_masks
@@ -114,7 +114,7 @@ def _trained(name: str, data: Any, seed: int, recipe: Mapping[str, Any], device:
         data.x = adjacency_rows(data.x, data.edge_index)
     seed_everything(seed)
     model = make_node_model(name.split("+")[0], data.num_features, recipe["hidden_channels"], int(data.y.max()) + 1)
-    with torch_threads(1):
+    with cpu_threads(1):
         hist = fit(model, data, data if has_val else None, loss_fn=F.cross_entropy, epochs=recipe["epochs"],
                    lr=recipe["lr"], weight_decay=recipe["weight_decay"], step=node_step, device=device,
                    progress=False, patience=recipe["patience"] if has_val else None)
@@ -168,7 +168,7 @@ def compare_node_models(datasets: Mapping[str, Any], seeds: Sequence[int] | Mapp
             split = resplit(data, seed)
             for name in models:
                 if name in ("LabelProp", "LogReg+hops"):
-                    with torch_threads(1):
+                    with cpu_threads(1):
                         acc, ran = _classical(name, split, seed), 0
                 else:
                     acc, ran = _trained(name, split, seed, recipe, device)

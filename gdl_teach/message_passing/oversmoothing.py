@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from gdl_teach.core.device import torch_threads
+from gdl_teach.core.device import cpu_threads
 from gdl_teach.core.validate import check_choice, check_edge_index, check_int, check_tensor
 from gdl_teach.nn.gcn import gcn_norm
 
@@ -86,7 +86,6 @@ def top_eigenvalues(edge_index: torch.Tensor, num_nodes: int, y: torch.Tensor | 
     import pandas as pd
     import scipy.sparse as sp
     from scipy.sparse.linalg import eigsh
-    from threadpoolctl import threadpool_limits
 
     num_nodes = check_int("num_nodes", num_nodes, min_value=3)
     k = check_int("k", k, min_value=1, max_value=num_nodes - 2)
@@ -96,7 +95,7 @@ def top_eigenvalues(edge_index: torch.Tensor, num_nodes: int, y: torch.Tensor | 
     if abs(a_hat - a_hat.T).max() > 1e-12:
         raise ValueError("edge_index must store every edge in both directions (A_hat must be symmetric)")
     start = np.random.default_rng(0).standard_normal(num_nodes)  # eigsh's start vector, fixed: same numbers every run
-    with threadpool_limits(limits=1):  # a sparse (N, N) problem: extra BLAS threads only wait
+    with cpu_threads(1):  # a sparse (N, N) problem: extra BLAS threads only wait
         values, vectors = eigsh(a_hat, k=k, which="LA", v0=start)
     order = np.argsort(-values)
     table = pd.DataFrame({"eigenvalue": values[order]}, index=pd.RangeIndex(1, k + 1, name="m"))
@@ -131,7 +130,7 @@ def propagate_gcn(x: torch.Tensor, edge_index: torch.Tensor, num_steps: int) -> 
     src, dst = edge_index
     weight = weight.to(x.dtype).view(-1, 1)
     out = [x]
-    with torch_threads(1):
+    with cpu_threads(1):
         for _ in range(num_steps):
             h = out[-1]
             out.append(torch.zeros_like(h).index_add_(0, dst, h.index_select(0, src) * weight))
@@ -246,7 +245,7 @@ def oversmoothing_curve(data: Any, depths: Sequence[int], precision: str = "floa
         raise ValueError(f"depths must be a non-empty list of ints >= 0, got {depths!r}")
     dtype = PRECISIONS[check_choice("precision", precision, list(PRECISIONS))]
     hs = propagate_gcn(data.x.to(dtype), data.edge_index, max(depths))
-    with torch_threads(1):
+    with cpu_threads(1):
         rows = [{"depth": k, "dirichlet_energy": dirichlet_energy(hs[k], data.edge_index),
                  "mean_distance": mean_pairwise_distance(hs[k]),
                  "centroid_accuracy": nearest_centroid_accuracy(hs[k], data.y, data.train_mask, data.test_mask)}
@@ -272,7 +271,7 @@ def collapse_depth(data: Any, precision: str = "float32", max_depth: int = 200) 
     dtype = PRECISIONS[check_choice("precision", precision, list(PRECISIONS))]
     max_depth = check_int("max_depth", max_depth, min_value=1)
     hs = propagate_gcn(data.x.to(dtype), data.edge_index, max_depth)
-    with torch_threads(1):
+    with cpu_threads(1):
         acc = [nearest_centroid_accuracy(h, data.y, data.train_mask, data.test_mask) for h in hs]
     best = int(np.argmax(acc))
     threshold = (acc[best] + 1 / int(torch.unique(data.y).numel())) / 2

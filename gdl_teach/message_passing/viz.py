@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import torch
 
+from gdl_teach.core.device import cpu_threads
 from gdl_teach.core.validate import check_int, check_tensor
 from gdl_teach.data.convert import networkx_from_edge_index
 from gdl_teach.message_passing.datasets import hop_distances
@@ -35,13 +36,12 @@ def component_layout(g: nx.Graph, gap: float = 0.4) -> dict[int, np.ndarray]:
     """
     if not isinstance(g, nx.Graph):
         raise TypeError(f"g must be a networkx graph, got {type(g).__name__}")
-    from threadpoolctl import threadpool_limits
 
     pos: dict[int, np.ndarray] = {}
     x0 = 0.0
     for comp in sorted(nx.connected_components(g), key=lambda c: (-len(c), min(c))):
         sub = g.subgraph(comp)
-        with threadpool_limits(limits=1):  # small optimisation problems: extra BLAS threads only wait
+        with cpu_threads(1):  # small optimisation problems: extra BLAS threads only wait
             p = nx.kamada_kawai_layout(sub) if len(comp) > 2 else {v: np.array([0.3 * i, 0.0])
                                                                     for i, v in enumerate(sorted(comp))}
         xy = np.array([p[v] for v in sub.nodes()], dtype=float).reshape(-1, 2)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from rdkit.Chem import rdFingerprintGenerator
 
+from gdl_teach.core.device import cpu_threads
 from gdl_teach.core.validate import check_float, check_int
 from gdl_teach.molecules.featurize import mol_from_smiles
 
@@ -94,13 +95,12 @@ def fit_fingerprint_ridge(x_train: np.ndarray, y_train: np.ndarray, x_val: np.nd
         shared CPU.
     """
     from sklearn.linear_model import Ridge
-    from threadpoolctl import threadpool_limits
 
     x_train, y_train, x_val, y_val = check_features_and_labels(x_train, y_train, x_val, y_val)
     if not alphas:
         raise ValueError("alphas must name at least one penalty")
     best, best_err = None, math.inf
-    with threadpool_limits(limits=1):
+    with cpu_threads(1):
         for alpha in alphas:
             model = Ridge(alpha=check_float("alpha", alpha, min_value=0.0, strict_min=True)).fit(x_train, y_train)
             err = float(np.sqrt(np.mean((model.predict(x_val) - y_val) ** 2)))

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from gdl_teach import get_device
-from gdl_teach.core.device import torch_threads
+from gdl_teach.core.device import cpu_threads
 
 
 def test_get_device_default_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -27,13 +27,13 @@ def test_get_device_rejects_bad_names(monkeypatch: pytest.MonkeyPatch) -> None:
             get_device("cuda")
 
 
-def test_torch_threads_limits_and_restores() -> None:
+def test_cpu_threads_limits_and_restores() -> None:
     before = torch.get_num_threads()
-    with torch_threads(1):
+    with cpu_threads(1):
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == before
-    with torch_threads(None):
+    with cpu_threads(None):
         assert torch.get_num_threads() == before
     with pytest.raises(ValueError, match="num_threads must be a positive int or None"):
-        with torch_threads(0):
+        with cpu_threads(0):
             pass
