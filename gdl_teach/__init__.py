@@ -15,6 +15,6 @@ from gdl_teach.core.device import get_device
 from gdl_teach.core.seed import seed_everything
 from gdl_teach.core.source import show_source
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["cache_dir", "get_device", "seed_everything", "show_source", "__version__"]

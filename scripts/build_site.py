@@ -174,7 +174,7 @@ def stage(notebooks: dict[str, nbformat.NotebookNode], src: Path) -> Path:
     """Lay out the Sphinx source folder: docs/site, the notebooks, the docs, plotly.js."""
     import plotly.offline
 
-    from gdl_teach.tools.colab import source
+    from gdl_teach.tools.colab import BADGE_IMAGE, source
 
     repo, branch = source()
     if src.exists():
@@ -183,6 +183,7 @@ def stage(notebooks: dict[str, nbformat.NotebookNode], src: Path) -> Path:
     (src / "_static").mkdir(exist_ok=True)
     (src / "_static" / "plotly.min.js").write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
     (src / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / BADGE_IMAGE, src / "notebooks" / BADGE_IMAGE)  # the lessons' local badge
     for name, nb in notebooks.items():
         nbformat.write(make_static(nb, repo, branch), src / "notebooks" / name)
     (src / "docs").mkdir()

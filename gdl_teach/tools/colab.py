@@ -2,9 +2,17 @@
 
 Every lesson starts with two cells generated from here: a markdown cell with an
 "Open in Colab" badge and a code cell that installs the kit when (and only
-when) it runs inside Colab. Change ``REPO``/``BRANCH`` (or set
-``GDL_TEACH_REPO``/``GDL_TEACH_BRANCH`` when running ``gdl-teach sync-colab``)
-and re-sync; ``tests/test_notebooks_static.py`` fails if a notebook drifts.
+when) it runs inside Colab. Both point at one *release*, ``RELEASE`` (a git
+tag, ``v`` + the package version), not at a moving branch, so everyone in a
+workshop room runs the same code. To point the lessons elsewhere (a fork, a
+workshop tag), set ``GDL_TEACH_REPO`` / ``GDL_TEACH_REF`` and run
+``gdl-teach sync-colab``; ``tests/test_notebooks_static.py`` fails if a notebook
+drifts from this module, and ``tests/tools/test_colab.py`` fails if ``RELEASE``
+drifts from the package version.
+
+The badge image is a local copy (``notebooks/colab-badge.svg``), so a lesson
+opened offline shows the badge, not a broken remote image; the link is the
+same.
 """
 from __future__ import annotations
 
@@ -12,7 +20,8 @@ import os
 from pathlib import Path
 
 REPO = "gdl-teach/gdl-teach"  # GitHub owner/name that hosts the lessons
-BRANCH = "main"
+RELEASE = "v0.2.0"  # the git tag the badge and the install cell use: "v" + the version in pyproject.toml
+BADGE_IMAGE = "colab-badge.svg"  # next to the lessons, inside the folder the kit's JupyterLab serves
 
 # What Colab lacks. Colab ships torch, numpy, scipy, pandas, scikit-learn,
 # scikit-image, networkx, matplotlib, plotly, ipywidgets and tqdm; installing the kit with
@@ -24,23 +33,23 @@ COLAB_NOT_NEEDED = ["jupyterlab", "nbval"]  # Colab is its own notebook front en
 
 
 def source() -> tuple[str, str]:
-    """The configured ``(repo, branch)``; environment variables override the defaults."""
+    """The configured ``(repo, ref)``: ``REPO`` and ``RELEASE``, unless ``GDL_TEACH_REPO``/``GDL_TEACH_REF`` say otherwise."""
     repo = os.environ.get("GDL_TEACH_REPO", REPO).strip()
-    branch = os.environ.get("GDL_TEACH_BRANCH", BRANCH).strip()
+    ref = os.environ.get("GDL_TEACH_REF", RELEASE).strip()
     if repo.count("/") != 1 or not all(repo.split("/")):
         raise ValueError(f"GDL_TEACH_REPO must look like 'owner/name', got {repo!r}")
-    if not branch:
-        raise ValueError("GDL_TEACH_BRANCH must not be empty")
-    return repo, branch
+    if not ref or any(c.isspace() for c in ref):
+        raise ValueError(f"GDL_TEACH_REF must be a tag, branch or commit without spaces, got {ref!r}")
+    return repo, ref
 
 
 def badge_markdown(notebook: str) -> str:
     """Markdown of the "Open in Colab" badge for ``notebooks/<notebook>``."""
     if not notebook.endswith(".ipynb") or "/" in notebook:
         raise ValueError(f"notebook must be a file name like '00_setup.ipynb', got {notebook!r}")
-    repo, branch = source()
-    url = f"https://colab.research.google.com/github/{repo}/blob/{branch}/notebooks/{notebook}"
-    return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
+    repo, ref = source()
+    url = f"https://colab.research.google.com/github/{repo}/blob/{ref}/notebooks/{notebook}"
+    return f"[![Open In Colab]({BADGE_IMAGE})]({url})"
 
 
 def install_commands() -> list[list[str]]:
@@ -49,8 +58,8 @@ def install_commands() -> list[list[str]]:
     First the kit itself without its dependencies (so Colab's torch stays), then
     only the packages Colab lacks, with their own dependencies.
     """
-    repo, branch = source()
-    return [["--no-deps", f"gdl-teach @ git+https://github.com/{repo}@{branch}"], list(COLAB_MISSING)]
+    repo, ref = source()
+    return [["--no-deps", f"gdl-teach @ git+https://github.com/{repo}@{ref}"], list(COLAB_MISSING)]
 
 
 def install_cell_source() -> str:
@@ -79,7 +88,7 @@ def sync_notebooks(folder: str | Path = "notebooks") -> list[str]:
     if not folder.is_dir():
         raise ValueError(f"folder must be an existing directory of notebooks, got {str(folder)!r}")
     changed = []
-    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted([*folder.glob("[0-9][0-9]_*.ipynb"), *folder.glob("appendix_*.ipynb")]):
         nb = nbformat.read(path, as_version=4)
         badge = nbformat.v4.new_markdown_cell(badge_markdown(path.name), id="colab-badge")
         install = nbformat.v4.new_code_cell(install_cell_source(), id="colab-install")
