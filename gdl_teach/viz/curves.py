@@ -1,4 +1,4 @@
-"""Training curves."""
+"""Training curves: what fit measured, epoch by epoch."""
 from __future__ import annotations
 
 from typing import Any
