@@ -108,7 +108,7 @@ def main() -> None:
     from gdl_teach.molecules import datasets, experiments
     from gdl_teach.molecules import settings as lesson_settings
 
-    setting = lesson_settings.settings(None if args.setting is None else {"gpu": "cuda"}.get(args.setting, "cpu"))
+    setting = lesson_settings.settings(args.setting)
     splits = tuple(args.splits) if args.splits else setting.freesolv_splits
     print(setting)
     start, cpu = time.perf_counter(), time.process_time()

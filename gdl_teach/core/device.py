@@ -4,8 +4,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import torch
+
+T = TypeVar("T")
 
 _VALID_DEVICES = ("cpu", "cuda", "mps")
 
@@ -81,3 +84,18 @@ def cpu_threads(num_threads: int | None) -> Iterator[None]:
         if limit:
             torch.set_num_threads(before)
 
+
+
+def choose_setting(cpu: T, gpu: T, kind: str | None = None) -> T:
+    """A lesson's one place for its CPU or GPU setting: ``gpu`` on CUDA, else ``cpu`` (the tested default).
+
+    Args:
+        cpu: the setting for a CPU (what the tests and the published numbers use).
+        gpu: the larger setting for a CUDA GPU.
+        kind: ``"cpu"`` or ``"gpu"`` to choose explicitly; ``None`` chooses by :func:`get_device`.
+    """
+    if kind is None:
+        kind = "gpu" if get_device().type == "cuda" else "cpu"
+    if kind not in ("cpu", "gpu"):
+        raise ValueError(f"kind must be one of ['cpu', 'gpu'] or None, got {kind!r}")
+    return gpu if kind == "gpu" else cpu

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gdl_teach.core.device import get_device
+from gdl_teach.core.device import choose_setting
 
 #: The models of the comparison, in the order of the tables.
 MODEL_NAMES: tuple[str, ...] = ("MLP (xyz)", "PointNet", "PointNet++", "range U-Net", "BEV U-Net")
@@ -79,4 +79,4 @@ GPU = Settings(
 
 def settings() -> Settings:
     """The GPU setting when the lesson runs on CUDA, else the CPU setting."""
-    return GPU if get_device().type == "cuda" else CPU
+    return choose_setting(CPU, GPU)

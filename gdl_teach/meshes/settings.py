@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from gdl_teach.core.device import get_device
+from gdl_teach.core.device import choose_setting
 
 
 @dataclass(frozen=True)
@@ -47,4 +47,4 @@ GPU = MeshSettings(grid_spacing=0.045, remesh_spacing=0.035, num_train_poses=8, 
 
 def settings() -> MeshSettings:
     """The GPU setting on a CUDA device, else the CPU setting (the numbers the lesson's prose quotes)."""
-    return GPU if get_device().type == "cuda" else CPU
+    return choose_setting(CPU, GPU)

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gdl_teach.core.device import get_device
+from gdl_teach.core.device import choose_setting
 from gdl_teach.core.validate import check_choice
 
 __all__ = ["Settings", "CPU", "GPU", "settings"]
@@ -105,11 +105,10 @@ GPU = Settings(
 )
 
 
-def settings(device_type: str | None = None) -> Settings:
+def settings(kind: str | None = None) -> Settings:
     """The GPU setting on a CUDA device, else the CPU setting.
 
     Args:
-        device_type: ``"cuda"``, ``"cpu"``, ...; default ``get_device().type``.
+        kind: ``"cpu"`` or ``"gpu"`` to choose explicitly; default: by :func:`gdl_teach.get_device`.
     """
-    kind = device_type if device_type is not None else get_device().type
-    return GPU if kind == "cuda" else CPU
+    return choose_setting(CPU, GPU, kind)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import torch
 
-from gdl_teach.core.device import get_device
-from gdl_teach.core.validate import check_choice
+from gdl_teach.core.device import choose_setting
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,7 @@ def settings(kind: str | None = None) -> Setting:
 
     With the CPU setting, torch is limited to ``num_threads`` threads for the rest of the session.
     """
-    if kind is None:
-        kind = "gpu" if get_device().type == "cuda" else "cpu"
-    setting = {"cpu": CPU, "gpu": GPU}[check_choice("kind", kind, ("cpu", "gpu"))]
+    setting = choose_setting(CPU, GPU, kind)
     if setting.num_threads is not None:
         torch.set_num_threads(setting.num_threads)
     return setting

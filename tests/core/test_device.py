@@ -37,3 +37,13 @@ def test_cpu_threads_limits_and_restores() -> None:
     with pytest.raises(ValueError, match="num_threads must be a positive int or None"):
         with cpu_threads(0):
             pass
+
+
+def test_choose_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdl_teach.core.device import choose_setting
+
+    monkeypatch.setenv("GDL_TEACH_DEVICE", "cpu")
+    assert choose_setting("small", "large") == "small"
+    assert choose_setting("small", "large", "gpu") == "large"
+    with pytest.raises(ValueError, match="kind must be one of"):
+        choose_setting("small", "large", "cuda")

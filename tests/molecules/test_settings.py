@@ -7,8 +7,9 @@ from gdl_teach.molecules import settings
 
 
 def test_setting_follows_the_device() -> None:
-    assert settings.settings("cpu") is settings.CPU and settings.settings("cuda") is settings.GPU
-    assert settings.settings("meta") is settings.CPU
+    assert settings.settings("cpu") is settings.CPU and settings.settings("gpu") is settings.GPU
+    with pytest.raises(ValueError, match="kind must be one of"):
+        settings.settings("meta")
 
 
 def test_the_networks_share_one_training_budget() -> None:
