@@ -57,7 +57,7 @@ lint: setup
 # Every test: lint, then the package tests and nbval over every lesson, in one pytest run,
 # with outbound network cut (scripts/offline). pytest exits non-zero when no
 # test ran (exit 5), so an empty run fails too.
-test: setup browser-deps lint
+test: setup browser-deps colab-env lint
 	scripts/offline $(PY) -m pytest tests notebooks --nbval-lax --nbval-cell-timeout=300 -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
 test-package: setup

@@ -47,7 +47,7 @@ class Setting:
                 f"{len(self.seeds)} seeds{threads}")
 
 
-CPU = Setting("cpu", num_train_poses=20_000, num_test_poses=2_000, budget=4_000, num_steps=400, batch_size=128,
+CPU = Setting("cpu", num_train_poses=20_000, num_test_poses=2_000, budget=4_000, num_steps=300, batch_size=128,
               seeds=(0, 1, 2, 3, 4), num_threads=1)
 GPU = Setting("gpu", num_train_poses=100_000, num_test_poses=5_000, budget=4_000, num_steps=3_000,
               batch_size=256, seeds=tuple(range(10)), num_threads=None)
