@@ -6,6 +6,8 @@ Three ways to split, each seeded so a lesson repeats its numbers:
 * :func:`group_split` - whole groups at random, so that related items never
   straddle two splits (all snapshots of one simulated outbreak, all frames of
   one motion clip);
+* :func:`stratified_folds` - stratified k-fold cross-validation, each fold with a stratified
+  validation part (graph classification);
 * :func:`per_class_masks` - node masks for a node-classification graph with
   a fixed number of labelled nodes per class (Planetoid-style).
 """
@@ -17,9 +19,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from gdl_teach.core.validate import check_int
+from gdl_teach.core.validate import check_float, check_int
 
-__all__ = ["random_split", "group_split", "per_class_masks"]
+__all__ = ["random_split", "group_split", "stratified_folds", "per_class_masks"]
+
+Fold = tuple[np.ndarray, np.ndarray, np.ndarray]  # (train, val, test) item indices
 
 
 def _check_fractions(fractions: Sequence[float]) -> tuple[float, float, float]:
@@ -132,3 +136,39 @@ def per_class_masks(y: torch.Tensor, train_per_class: int, num_val: int, seed: i
     val[rest[:num_val]] = True
     test = ~(train | val)
     return train, val, test
+
+
+def stratified_folds(labels: Any, num_folds: int = 5, val_fraction: float = 0.25, seed: int = 0) -> list[Fold]:
+    """Stratified k-fold cross-validation with a stratified validation part inside every fold.
+
+    Every item is a test item in exactly one fold; in each fold
+    ``val_fraction`` of the remaining items (stratified again) is held out for
+    choosing a recipe. scikit-learn's ``StratifiedKFold`` and
+    ``train_test_split(stratify=...)`` do the work.
+
+    Args:
+        labels: (G,) class of every item (tensor, array or list).
+        num_folds: k.
+        val_fraction: share of each fold's non-test items used for validation.
+        seed: seed of both shuffles.
+
+    Returns:
+        ``[(train_idx, val_idx, test_idx), ...]``, one triple of sorted index arrays per fold.
+    """
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+
+    y = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+    num_folds = check_int("num_folds", num_folds, min_value=2)
+    val_fraction = check_float("val_fraction", val_fraction, min_value=0.0, max_value=0.9, strict_min=True)
+    seed = check_int("seed", seed, min_value=0)
+    if y.ndim != 1 or np.bincount(y).min(initial=len(y)) < num_folds:
+        raise ValueError(f"labels must be (G,) class ids with at least num_folds={num_folds} items per class")
+    num_classes, rest_size = len(np.unique(y)), len(y) - len(y) // num_folds
+    if int(val_fraction * rest_size) < num_classes:
+        raise ValueError(f"val_fraction={val_fraction} leaves fewer validation items ({int(val_fraction * rest_size)}) "
+                         f"than classes ({num_classes}); use more items or a larger val_fraction")
+    folds = []
+    for rest, test in StratifiedKFold(num_folds, shuffle=True, random_state=seed).split(y, y):
+        train, val = train_test_split(rest, test_size=val_fraction, stratify=y[rest], random_state=seed)
+        folds.append((np.sort(train), np.sort(val), np.sort(test)))
+    return folds

@@ -31,7 +31,7 @@ from gdl_teach.core.batches import ShuffledBatches
 from gdl_teach.core.device import get_device
 from gdl_teach.core.validate import check_float, check_int
 
-__all__ = ["History", "EarlyStopping", "ShuffledBatches", "default_step", "feature_step", "train_epoch",
+__all__ = ["History", "EarlyStopping", "ShuffledBatches", "default_step", "feature_step", "graph_step", "train_epoch",
            "predict", "evaluate", "fit", "to_device", "check_prediction"]
 
 Step = Callable[[nn.Module, Any, str], tuple[torch.Tensor, torch.Tensor]]
@@ -62,6 +62,17 @@ def feature_step(model: nn.Module, batch: Any, split: str) -> tuple[torch.Tensor
     pred, target = model(batch.x), batch.y
     mask = getattr(batch, f"{split}_mask", None)
     return (pred[mask], target[mask]) if mask is not None else (pred, target)
+
+
+def graph_step(model: nn.Module, batch: Any, split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The step of graph-level tasks: ``pred = model(x, edge_index, batch)`` (B, C), target ``y`` (B,).
+
+    Args:
+        model: called as ``model(batch.x, batch.edge_index, batch.batch)``; one row per graph.
+        batch: a PyG ``Batch`` of graphs with one label each.
+        split: unused (a loader of graphs already holds one split).
+    """
+    return model(batch.x, batch.edge_index, batch.batch), batch.y.view(-1)
 
 
 @dataclass

@@ -170,3 +170,20 @@ def parse_history(sim: Any, num_nodes: int, t_min: float, immune: list[int], mod
         # infectious without an exposure record: an index case, exposed at t_min
         t_exp = np.where(np.isfinite(t_inf) & ~np.isfinite(t_exp), np.minimum(t_inf, t_min), t_exp)
     return t_exp, t_inf, t_rec
+
+
+def check_weight(G: Any, weight: Any) -> str | None:
+    """Check that ``weight`` is ``None`` or an attribute that every edge of ``G`` has; return it.
+
+    Without this, a misspelt name reaches EoN as a bare ``KeyError``.
+    """
+    if weight is None:
+        return None
+    if not isinstance(weight, str):
+        raise TypeError(f"weight must be an edge attribute name or None, got {type(weight).__name__}")
+    missing = sum(1 for _, _, d in G.edges(data=True) if weight not in d)
+    if missing:
+        names = sorted({k for _, _, d in G.edges(data=True) for k in d})
+        raise ValueError(f"weight={weight!r} is not an attribute of {missing} of the {G.number_of_edges()} edges; "
+                         f"the edges have {names} (or pass weight=None for equal rates)")
+    return weight

@@ -33,6 +33,7 @@ from gdl_teach.epidemics.eon_adapter import (
     SEIR_STATES,
     SIR_STATES,
     TupleSafeGenerator,
+    check_weight,
     parse_history,
     seed_all,
     start_state,
@@ -250,8 +251,7 @@ def _check_sir_args(G: Any, tau: Any, gamma: Any, t_min: Any, t_max: Any, weight
     if not isinstance(t_max, (int, float, np.integer, np.floating)) or isinstance(t_max, bool) \
             or np.isnan(t_max) or t_max <= t_min:
         raise ValueError(f"t_max must be a number greater than t_min={t_min} (inf: until the end), got {t_max!r}")
-    if weight is not None and not isinstance(weight, str):
-        raise TypeError(f"weight must be an edge attribute name or None, got {type(weight).__name__}")
+    check_weight(G, weight)
     return tau, gamma, t_min, float(t_max), check_int("seed", seed, min_value=0)
 
 
@@ -290,6 +290,7 @@ def simulate_seir(
     gamma = check_float("gamma", gamma, min_value=0.0, strict_min=True)
     t_max = check_float("t_max", t_max, min_value=0.0, strict_min=True)
     seed = check_int("seed", seed, min_value=0)
+    check_weight(G, weight)
     rng = seed_all(seed)
     num_nodes, infected, _ = start_state(G, initial_infecteds, None, rng)
     H = nx.DiGraph()  # spontaneous transitions

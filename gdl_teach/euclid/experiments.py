@@ -33,7 +33,7 @@ from tqdm.auto import tqdm
 
 from gdl_teach.core.batches import ShuffledBatches
 from gdl_teach.core.seed import seed_everything
-from gdl_teach.core.training import fit, predict
+from gdl_teach.core.training import fit, graph_step, predict
 from gdl_teach.core.validate import check_float, check_int, check_tensor
 from gdl_teach.euclid.baselines import (
     DegreeRule,
@@ -43,7 +43,7 @@ from gdl_teach.euclid.baselines import (
     relabel_adjacency,
 )
 from gdl_teach.euclid.hub_graphs import make_hub_graphs, relabel_graphs
-from gdl_teach.euclid.models import GNNClassifier, graph_level_step
+from gdl_teach.euclid.models import GNNClassifier
 from gdl_teach.nn.mlp import MLP
 
 NUM_NODES = 12  #: nodes per hub graph
@@ -187,7 +187,7 @@ class Views:
 def _labels(model: nn.Module, views: Views, kind: str) -> torch.Tensor:
     """(G,) predicted classes on the CPU; ``kind`` is ``"graph"``, ``"flat"`` or ``"canonical"``."""
     if kind == "graph":
-        logits, _ = predict(model, [Batch.from_data_list(views.graphs)], step=graph_level_step)
+        logits, _ = predict(model, [Batch.from_data_list(views.graphs)], step=graph_step)
     else:
         logits, _ = predict(model, [(getattr(views, kind), views.y)], step=flat_step)
     return logits.argmax(dim=1)
@@ -215,7 +215,7 @@ def _train_neural(name: str, kind: str, train: Views, budget: Budget, seed: int,
     if kind == "graph":
         model: nn.Module = GNNClassifier(in_channels=1, hidden_channels=32, out_channels=2)
         batches: Any = ShuffledBatches(train.graphs, batch_size=budget.batch_size, num_orders=4, seed=seed)
-        step: Callable[..., Any] = graph_level_step
+        step: Callable[..., Any] = graph_step
     else:
         model = MLP(NUM_NODES * NUM_NODES, (64,), 2)
         batches = TensorBatches(getattr(train, kind), train.y, budget.batch_size, seed)

@@ -14,7 +14,7 @@
   https://arxiv.org/abs/1810.00826). The readout is PyG's ``global_add_pool``.
 * :class:`AdjacencyMLP`: the Euclidean baseline that flattens the adjacency
   matrix into a vector, so its output depends on how the nodes are numbered.
-* :func:`graph_level_step`: how :func:`gdl_teach.core.training.fit` feeds a
+* graph-level training uses :func:`gdl_teach.core.training.graph_step`: how :func:`~gdl_teach.core.training.fit` feeds a
   batch of graphs to either classifier.
 
 The layers written here by hand are the ones the lesson teaches (a convolution
@@ -23,7 +23,6 @@ as message passing, sum aggregation); each is tested against PyG's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import torch
 from torch import nn
@@ -230,14 +229,3 @@ class AdjacencyMLP(nn.Module):
             raise ValueError(f"every graph must have num_nodes={self.num_nodes} nodes, got sizes {sizes.tolist()}")
         adj = to_dense_adj(edge_index, batch, max_num_nodes=self.num_nodes)  # (B, N, N)
         return self.mlp(adj.reshape(adj.shape[0], -1))  # (B, N*N) -> (B, C)
-
-
-def graph_level_step(model: nn.Module, batch: Any, split: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """A :func:`gdl_teach.core.training.fit` step for graph classification: ``(logits (B, C), y (B,))``.
-
-    Args:
-        model: called as ``model(x, edge_index, batch)``, returns (B, C).
-        batch: a PyG ``Batch`` with ``x``, ``edge_index``, ``batch`` and ``y`` (B,).
-        split: unused (all graphs of a loader belong to one split).
-    """
-    return model(batch.x, batch.edge_index, batch.batch), batch.y.view(-1)

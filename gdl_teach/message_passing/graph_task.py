@@ -7,7 +7,7 @@ the models (every graph is a test graph exactly once); inside each fold a
 stratified validation part chooses each model's recipe, and the test graphs
 are read only once, at the end.
 
-* :func:`stratified_folds` - the outer folds, each with its validation part;
+* :func:`gdl_teach.core.splits.stratified_folds` - the outer folds, each with its validation part;
 * :func:`train_graph_model` - one :class:`~gdl_teach.message_passing.models.GraphClassifier`,
   full batch, the epoch with the best validation accuracy kept;
 * :func:`compare_graph_models` - every model, every fold, every learning
@@ -30,73 +30,24 @@ from torch import nn
 from gdl_teach.core.device import cpu_threads, get_device
 from gdl_teach.core.metrics import accuracy
 from gdl_teach.core.seed import seed_everything
-from gdl_teach.core.training import History, evaluate, fit
-from gdl_teach.core.validate import check_choice, check_float, check_int
+from gdl_teach.core.splits import Fold
+from gdl_teach.core.training import History, evaluate, fit, graph_step
+from gdl_teach.core.validate import check_choice
 from gdl_teach.message_passing.baselines import logistic_regression
 from gdl_teach.message_passing.features import graph_feature_matrix
 from gdl_teach.message_passing.models import MODEL_NAMES, make_graph_model
 
-__all__ = ["FEATURE_MODEL", "stratified_folds", "graph_step", "train_graph_model", "compare_graph_models",
+__all__ = ["FEATURE_MODEL", "train_graph_model", "compare_graph_models",
            "feature_baseline"]
 
 FEATURE_MODEL = "features+LogReg"
 
-Fold = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _labels(graphs: Sequence[Any]) -> np.ndarray:
     if isinstance(graphs, (str, bytes)) or not isinstance(graphs, Sequence) or len(graphs) < 3:
         raise ValueError(f"graphs must be a list of at least 3 PyG Data objects, got {type(graphs).__name__}")
     return np.array([int(g.y.view(-1)[0]) for g in graphs])
-
-
-def stratified_folds(labels: Any, num_folds: int = 5, val_fraction: float = 0.25, seed: int = 0) -> list[Fold]:
-    """Stratified k-fold cross-validation with a stratified validation part inside every fold.
-
-    Every item is a test item in exactly one fold; in each fold
-    ``val_fraction`` of the remaining items (stratified again) is held out for
-    choosing a recipe. scikit-learn's ``StratifiedKFold`` and
-    ``train_test_split(stratify=...)`` do the work.
-
-    Args:
-        labels: (G,) class of every item (tensor, array or list).
-        num_folds: k.
-        val_fraction: share of each fold's non-test items used for validation.
-        seed: seed of both shuffles.
-
-    Returns:
-        ``[(train_idx, val_idx, test_idx), ...]``, one triple of sorted index arrays per fold.
-    """
-    from sklearn.model_selection import StratifiedKFold, train_test_split
-
-    y = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
-    num_folds = check_int("num_folds", num_folds, min_value=2)
-    val_fraction = check_float("val_fraction", val_fraction, min_value=0.0, max_value=0.9, strict_min=True)
-    seed = check_int("seed", seed, min_value=0)
-    if y.ndim != 1 or np.bincount(y).min(initial=len(y)) < num_folds:
-        raise ValueError(f"labels must be (G,) class ids with at least num_folds={num_folds} items per class")
-    num_classes, rest_size = len(np.unique(y)), len(y) - len(y) // num_folds
-    if int(val_fraction * rest_size) < num_classes:
-        raise ValueError(f"val_fraction={val_fraction} leaves fewer validation items ({int(val_fraction * rest_size)}) "
-                         f"than classes ({num_classes}); use more items or a larger val_fraction")
-    folds = []
-    for rest, test in StratifiedKFold(num_folds, shuffle=True, random_state=seed).split(y, y):
-        train, val = train_test_split(rest, test_size=val_fraction, stratify=y[rest], random_state=seed)
-        folds.append((np.sort(train), np.sort(val), np.sort(test)))
-    return folds
-
-
-def graph_step(model: nn.Module, batch: Any, split: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """A :func:`gdl_teach.core.training.fit` step for graph tasks: ``(logits (B, C), y (B,))``.
-
-    The model is told ``batch.num_graphs``, PyG's count of graphs in the batch.
-
-    Args:
-        model: a :class:`~gdl_teach.message_passing.models.GraphClassifier`.
-        batch: a PyG ``Batch`` with ``x``, ``edge_index``, ``batch`` and ``y`` (B,).
-        split: unused (the batch already holds one split).
-    """
-    return model(batch.x, batch.edge_index, batch.batch, batch.num_graphs), batch.y.view(-1)
 
 
 def train_graph_model(name: str, train: Sequence[Any], val: Sequence[Any], *, num_classes: int, lr: float,
@@ -151,7 +102,7 @@ def compare_graph_models(graphs: Sequence[Any], folds: Sequence[Fold], models: S
 
     Args:
         graphs: PyG ``Data`` objects with ``x``, ``edge_index`` and ``y`` (1,).
-        folds: from :func:`stratified_folds`.
+        folds: from :func:`gdl_teach.core.splits.stratified_folds`.
         models: names from :data:`~gdl_teach.message_passing.models.MODEL_NAMES`.
         lrs: the learning rates tried.
         select_lr_on: ``"each fold"`` or ``"first fold"``.
@@ -204,7 +155,7 @@ def feature_baseline(graphs: Sequence[Any], folds: Sequence[Fold], groups: Seque
 
     Args:
         graphs: PyG ``Data`` objects with ``y`` (1,).
-        folds: from :func:`stratified_folds`.
+        folds: from :func:`gdl_teach.core.splits.stratified_folds`.
         groups: feature groups (:data:`~gdl_teach.message_passing.features.FEATURE_GROUPS`); default all.
         name: the model name written in the table.
 

@@ -218,3 +218,13 @@ def test_simulation_fingerprint_keys_every_cached_simulation(small_town: nx.Grap
     monkeypatch.setattr(monte_carlo, "simulation_fingerprint", lambda: "changed-simulator")
     monte_carlo.monte_carlo_risk(small_town, states, 1.0, tau=TAU, gamma=GAMMA, num_sims=2)
     assert len(_cache_files("mc_risk")) == 2
+
+
+def test_a_misspelt_weight_attribute_is_named() -> None:
+    from gdl_teach.epidemics import town as town_module
+
+    G = town_module.make_town(num_households=20, seed=0)
+    for simulate in (lambda: outbreaks.simulate_sir(G, 0.1, 0.2, weight="wieght"),
+                     lambda: outbreaks.simulate_seir(G, 0.1, 0.3, 0.2, weight="wieght")):
+        with pytest.raises(ValueError, match="weight='wieght' is not an attribute"):
+            simulate()

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 
+from gdl_teach.core.training import graph_step
 from gdl_teach.euclid.baselines import (
     DegreeRule,
     canonical_adjacency,
@@ -32,7 +33,7 @@ from gdl_teach.euclid.experiments import AugmentedStep, TensorBatches, Views, ma
 from gdl_teach.euclid.geodesics import compare_distances, make_sphere_points
 from gdl_teach.euclid.grid import image_to_nodes, make_grid_graph, nodes_to_image, shift_error_map, shift_output
 from gdl_teach.euclid.hub_graphs import make_hub_graphs, relabel_graphs
-from gdl_teach.euclid.models import AdjacencyMLP, GNNClassifier, NeighbourSumConv, OffsetConv, graph_level_step
+from gdl_teach.euclid.models import AdjacencyMLP, GNNClassifier, NeighbourSumConv, OffsetConv
 from gdl_teach.euclid.projection import (
     corner_angles,
     make_cube,
@@ -68,7 +69,7 @@ def test_models_make_every_tensor_on_their_inputs_device() -> None:
         outputs = [gnn(batch.x, batch.edge_index, batch.batch), gnn(batch.x[:12], batch.edge_index[:, :36]),
                    mlp(batch.x, batch.edge_index, batch.batch), mlp(batch.x[:12], batch.edge_index[:, :36]),
                    offset(torch.randn(16, 2, device="cpu"), grid.edge_index, grid.edge_attr),
-                   layer(batch.x, batch.edge_index), graph_level_step(gnn, batch, "val")[0]]
+                   layer(batch.x, batch.edge_index), graph_step(gnn, batch, "val")[0]]
     assert all(out.device.type == "cpu" for out in outputs)
 
 

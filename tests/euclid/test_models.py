@@ -10,10 +10,10 @@ from torch_geometric.nn import GraphConv, RGCNConv
 
 from gdl_teach import seed_everything
 from gdl_teach.core.symmetry import check_equivariance, check_invariance, permute_nodes, permute_output
-from gdl_teach.core.training import fit
+from gdl_teach.core.training import fit, graph_step
 from gdl_teach.euclid.grid import image_to_nodes, make_grid_graph, nodes_to_image
 from gdl_teach.euclid.hub_graphs import make_hub_graphs
-from gdl_teach.euclid.models import AdjacencyMLP, GNNClassifier, NeighbourSumConv, OffsetConv, graph_level_step
+from gdl_teach.euclid.models import AdjacencyMLP, GNNClassifier, NeighbourSumConv, OffsetConv
 
 
 # --------------------------------------------------------------------------- OffsetConv
@@ -138,9 +138,9 @@ def test_adjacency_mlp_bad_input() -> None:
         GNNClassifier(1, 0, 2)
 
 
-def test_graph_level_step_returns_logits_and_labels() -> None:
+def test_graph_step_returns_logits_and_labels() -> None:
     batch = Batch.from_data_list(make_hub_graphs(4, seed=0))
-    logits, y = graph_level_step(GNNClassifier(1, 4, 2), batch, "train")
+    logits, y = graph_step(GNNClassifier(1, 4, 2), batch, "train")
     assert logits.shape == (4, 2) and torch.equal(y, torch.tensor([0, 1, 0, 1]))
 
 
@@ -151,7 +151,7 @@ def test_models_shapes_and_seeded_training_repeats() -> None:
     def train_once(build):  # noqa: ANN001, ANN202
         seed_everything(0)
         model = build()
-        hist = fit(model, batches, loss_fn=F.cross_entropy, epochs=3, lr=3e-3, step=graph_level_step,
+        hist = fit(model, batches, loss_fn=F.cross_entropy, epochs=3, lr=3e-3, step=graph_step,
                    progress=False, device="cpu")
         return hist.train_loss, model(batches[0].x, batches[0].edge_index, batches[0].batch)
 
