@@ -60,10 +60,20 @@ def skeleton_traces(pos: torch.Tensor, name: str = "pose", frame: str = "body", 
     return traces
 
 
-def _scene_layout(frame: str) -> dict:
+def _scene_layout(frame: str, poses: Sequence[torch.Tensor]) -> dict:
+    """Equal scale on all axes with the longest fitting the view (plotly's "data" mode crops a standing person).
+
+    A nearly flat axis keeps at least 15% of the longest, so a side-on pose can still be turned.
+    """
     titles = ("x (right)", "y (forward)", "z (up)") if frame == "body" else ("X (image right)", "Z (depth)", "up")
     axes = {f"{a}axis": {"title": t, "showticklabels": False} for a, t in zip("xyz", titles)}
-    return {"aspectmode": "data", **axes}
+    points = torch.cat([p.reshape(-1, 3) for p in poses]).float()
+    extent = (points.amax(0) - points.amin(0)).clamp_min(1e-6)
+    if frame == "camera":  # drawn as (x, depth, -y): see skeleton_traces
+        extent = extent[[0, 2, 1]]
+    ratio = (extent / extent.max()).clamp_min(0.15).tolist()
+    return {"aspectmode": "manual", "aspectratio": dict(zip("xyz", ratio)), **axes,
+            "camera": {"eye": {"x": 1.2, "y": 1.2, "z": 0.45}}}
 
 
 def plot_skeleton(poses: torch.Tensor | Sequence[torch.Tensor], names: Sequence[str] | None = None,
@@ -87,7 +97,7 @@ def plot_skeleton(poses: torch.Tensor | Sequence[torch.Tensor], names: Sequence[
         for trace in skeleton_traces(pos, name, frame, alpha):
             fig.add_trace(trace)
     fig.update_layout(title=title, height=420, margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0},
-                      scene=_scene_layout(frame))
+                      scene=_scene_layout(frame, poses))
     return fig
 
 
@@ -136,7 +146,7 @@ def plot_view_and_pose(uv: torch.Tensor, poses: Sequence[torch.Tensor], names: S
             fig.add_trace(trace, row=1, col=2)
     fig.update_xaxes(scaleanchor="y", scaleratio=1, row=1, col=1)
     fig.update_layout(title=title, height=430, margin={"l": 10, "r": 0, "t": 60, "b": 10},
-                      scene=_scene_layout("camera"))
+                      scene=_scene_layout("camera", poses))
     return fig
 
 

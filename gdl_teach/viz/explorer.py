@@ -30,10 +30,24 @@ def _in_kernel() -> bool:
 
 
 def display_output(obj: Any) -> dict[str, Any]:
-    """``obj`` as a ``display_data`` output (all the formats IPython would show), for an Output widget."""
+    """``obj`` as a ``display_data`` output (all the formats IPython would show), for an Output widget.
+
+    Objects with an ``_ipython_display_`` method (plotly figures have one) would
+    publish themselves to the cell that is running, or to nowhere when a control
+    moved, and leave the Output empty; that hook is switched off while the
+    formats are computed, so the figure lands in the widget.
+    """
     from IPython import get_ipython
 
-    data, metadata = get_ipython().display_formatter.format(obj)
+    formatter = get_ipython().display_formatter
+    hook = formatter.ipython_display_formatter
+    enabled, hook.enabled = hook.enabled, False
+    try:
+        data, metadata = formatter.format(obj)
+    finally:
+        hook.enabled = enabled
+    if not data:
+        raise TypeError(f"{type(obj).__name__} has no display format an Output widget can show")
     return {"output_type": "display_data", "data": data, "metadata": metadata}
 
 
