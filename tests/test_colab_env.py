@@ -7,7 +7,7 @@ on (``COLAB_PROVIDED``) plus what a lesson's install cell adds (the kit with
 pytest or Playwright. Each lesson is executed there headlessly, top to bottom;
 any cell error fails the test, so a lesson that needs a package Colab lacks
 fails until ``gdl_teach/tools/colab.py`` says how Colab gets it. New lessons are
-covered automatically.
+covered automatically, and so is the appendix, which has a Colab badge too.
 """
 from __future__ import annotations
 
@@ -44,7 +44,11 @@ def test_the_colab_environment_has_no_test_tools() -> None:
         assert name.lower() in installed, f"{name} from COLAB_MISSING is not installed in .venv-colab"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+#: every notebook with a Colab badge: the lessons and the appendix
+COLAB_NOTEBOOKS = NOTEBOOKS + sorted((ROOT / "notebooks").glob("appendix_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", COLAB_NOTEBOOKS, ids=[p.name for p in COLAB_NOTEBOOKS])
 def test_lesson_runs_in_a_colab_shaped_environment(path, tmp_path) -> None:
     python = _colab_python()
     env = {k: v for k, v in os.environ.items() if k not in ("GDL_TEACH_LAB", "PYTHONHOME")}
